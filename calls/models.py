@@ -1,0 +1,621 @@
+"""The call as data: programmes, countries and their participation, regions, calls, rules.
+
+Every parameter a rule reads lives here and is loaded from fixtures that cite their source.
+"""
+from datetime import date
+from decimal import Decimal
+import hashlib
+import json
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MinValueValidator, MaxValueValidator
+from django.db import models
+from django.utils.deconstruct import deconstructible
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import countries
+
+
+class OrganisationType(models.TextChoices):
+    CLUSTER_ORGANISATION = "cluster_organisation", _("Cluster organisation")
+    BUSINESS_NETWORK = "business_network", _("Business-network organisation")
+    TECHNOLOGY_CENTRE = "technology_centre", _("Technology centre")
+    SCIENCE_PARK = "science_park", _("Science park")
+    OTHER = "other", _("Other")
+
+
+class EccpStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered (published ECCP profile)")
+    REQUESTED = "requested", _("Registration requested")
+    NONE = "none", _("Not registered")
+
+
+class RegionCategory(models.TextChoices):
+    LESS_DEVELOPED = "less_developed", _("Less developed")
+    TRANSITION = "transition", _("Transition")
+    MORE_DEVELOPED = "more_developed", _("More developed")
+
+
+class Severity(models.TextChoices):
+    BLOCKING = "blocking", _("Blocking")
+    ADVISORY = "advisory", _("Advisory")
+
+
+class RuleCode(models.TextChoices):
+    ELIGIBLE_COUNTRIES = "eligible_countries", _("Eligible countries")
+    MIN_ENTITIES = "min_entities", _("Minimum number of entities")
+    MIN_COUNTRIES = "min_countries", _("Minimum number of countries")
+    ORGANISATION_TYPES = "organisation_types", _("Organisation types")
+    REGION_CATEGORY = "region_category", _("Less developed or transition region")
+    ECCP_REGISTRATION = "eccp_registration", _("ECCP registration")
+    MAX_GRANT = "max_grant", _("Maximum grant")
+    COFINANCING_RATE = "cofinancing_rate", _("Co-financing rate")
+    DURATION = "duration", _("Project duration")
+    START_WINDOW = "start_window", _("Project start")
+    DEADLINE = "deadline", _("Submission deadline")
+    CLUSTER_ORG_PER_REGION = "cluster_org_per_region", _("Cluster organisation per region")
+
+
+def validate_timezone_name(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+@deconstructible
+class ChoiceListValidator:
+    """Validates a JSON list whose items must be values of a ``TextChoices``, each once."""
+
+    def __init__(self, choices: type[models.TextChoices], allow_empty: bool = False):
+        self.choices = choices
+        self.allow_empty = allow_empty
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValidationError(_("Enter a list of codes."))
+        if not value and not self.allow_empty:
+            raise ValidationError(_("Enter at least one code."))
+        unknown = [item for item in value if item not in self.choices.values]
+        if unknown:
+            raise ValidationError(
+                _("Unknown codes: %(unknown)s. Allowed: %(allowed)s."),
+                params={"unknown": ", ".join(unknown), "allowed": ", ".join(self.choices.values)},
+            )
+        if len(set(value)) != len(value):
+            raise ValidationError(_("A code is listed twice."))
+
+    def __eq__(self, other) -> bool:
+        return (
+            isinstance(other, ChoiceListValidator)
+            and (self.choices, self.allow_empty) == (other.choices, other.allow_empty)
+        )
+
+
+validate_organisation_types = ChoiceListValidator(OrganisationType)
+validate_eccp_statuses = ChoiceListValidator(EccpStatus)
+validate_region_categories = ChoiceListValidator(RegionCategory, allow_empty=True)
+
+
+def validate_partner_search_tools(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(tool, dict)
+        and set(tool) == {"name", "url"}
+        and all(isinstance(tool[key], str) and tool[key] for key in ("name", "url"))
+        for tool in value
+    ):
+        raise ValidationError(_('Enter a list of {"name": ..., "url": ...} objects.'))
+
+
+class ProgrammeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Programme(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    objects = ProgrammeManager()
+
+    class Meta:
+        ordering = ["starts_on", "code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")),
+                name="programme_starts_before_it_ends",
+                violation_error_message=_("The programme must start before it ends."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Country(models.Model):
+    """A country, keyed by its ISO 3166-1 alpha-2 code (``XK`` for Kosovo)."""
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    name = models.CharField(_("English name"), max_length=100)
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"),
+                name="country_code_is_two_capitals",
+                violation_error_message=_("A country code is two capital letters."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self) -> None:
+        if self.code and countries.iso_code(self.code) != self.code:
+            raise ValidationError(
+                {"code": _("%(code)s is not an ISO 3166-1 alpha-2 code (or XK for Kosovo).")
+                 % {"code": self.code}}
+            )
+
+    @property
+    def localized_name(self) -> str:
+        return countries.country_name(self.code)
+
+    @property
+    def nuts_prefix(self) -> str:
+        return countries.nuts_prefix(self.code)
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+class ParticipationManager(models.Manager.from_queryset(ParticipationQuerySet)):
+    def get_by_natural_key(self, programme_code, country_code, starts_on):
+        return self.get(
+            programme__code=programme_code, country__code=country_code, starts_on=starts_on
+        )
+
+
+class Participation(models.Model):
+    """A country taking part in a programme from one date to another (inclusive)."""
+
+    class Basis(models.TextChoices):
+        EU_MEMBER = "eu_member", _("EU Member State")
+        EEA = "eea", _("EEA country")
+        ASSOCIATION = "association", _("Association agreement")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="participations",
+        verbose_name=_("programme"),
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="participations",
+        verbose_name=_("country"),
+    )
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True,
+                               help_text=_("Empty: until the programme ends."))
+    source = models.TextField(_("source"))
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["programme", "country", "starts_on"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "country", "starts_on"],
+                name="participation_unique_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__lte=models.F("ends_on")),
+                name="participation_starts_before_it_ends",
+                violation_error_message=_("A participation must start before it ends."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = self.ends_on.isoformat() if self.ends_on else "…"
+        return f"{self.country_id} in {self.programme} ({self.starts_on.isoformat()} – {until})"
+
+    def natural_key(self):
+        return (*self.programme.natural_key(), self.country_id, self.starts_on.isoformat())
+
+    natural_key.dependencies = ["calls.programme", "calls.country"]
+
+
+class RegionClassificationManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class RegionClassification(models.Model):
+    """A cohesion-policy mapping of NUTS 2 regions to categories, e.g. 2014-2020."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    nuts_version = models.CharField(_("NUTS version"), max_length=20)
+    source = models.TextField(_("source"), blank=True)
+
+    objects = RegionClassificationManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region classification")
+        verbose_name_plural = _("region classifications")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class RegionQuerySet(models.QuerySet):
+    def lookup(self, classification: RegionClassification | int, code: str):
+        """The region ``code`` names in ``classification``, through its aliases too, or None."""
+        code = code.strip().upper()
+        return (
+            self.filter(classification=classification)
+            .filter(Q(code=code) | Q(aliases__code=code))
+            .select_related("country")
+            .first()
+        )
+
+
+class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
+    def get_by_natural_key(self, classification_code, code):
+        return self.get(classification__code=classification_code, code=code)
+
+
+NUTS2_CODE_REGEX = r"^[A-Z]{2}[0-9A-Z]{2}$"
+
+
+class Region(models.Model):
+    """A NUTS 2 region as listed by a classification, with its category."""
+
+    classification = models.ForeignKey(
+        RegionClassification, on_delete=models.PROTECT, related_name="regions",
+        verbose_name=_("classification"),
+    )
+    code = models.CharField(_("NUTS 2 code"), max_length=4)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="regions", verbose_name=_("country")
+    )
+    category = models.CharField(_("category"), max_length=20, choices=RegionCategory.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = RegionManager()
+
+    class Meta:
+        ordering = ["classification", "code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classification", "code"], name="region_code_unique_in_classification"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=NUTS2_CODE_REGEX),
+                name="region_code_is_nuts2",
+                violation_error_message=_("A NUTS 2 code is two letters and two characters."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def natural_key(self):
+        return (*self.classification.natural_key(), self.code)
+
+    natural_key.dependencies = ["calls.regionclassification", "calls.country"]
+
+
+class RegionAliasManager(models.Manager):
+    def get_by_natural_key(self, classification_code, code):
+        return self.get(region__classification__code=classification_code, code=code)
+
+
+class RegionAlias(models.Model):
+    """A later NUTS code that names exactly one region of a classification, e.g. EL11 for GR11."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("region")
+    )
+    code = models.CharField(_("code"), max_length=4)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = RegionAliasManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region alias")
+        verbose_name_plural = _("region aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="region_alias_unique"),
+            models.CheckConstraint(
+                condition=Q(code__regex=NUTS2_CODE_REGEX),
+                name="region_alias_is_nuts2",
+                violation_error_message=_("A NUTS 2 code is two letters and two characters."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.region.code}"
+
+    def natural_key(self):
+        return (self.region.classification.code, self.code)
+
+    natural_key.dependencies = ["calls.region"]
+
+
+class CallQuerySet(models.QuerySet):
+    def by_reference(self, reference: str):
+        """The call with this reference or its alternative spelling (case-insensitive)."""
+        reference = reference.strip().upper()
+        return self.filter(
+            Q(reference__iexact=reference) | Q(alternative_reference__iexact=reference)
+        )
+
+    def open_at(self, instant):
+        return self.filter(deadline__gt=instant)
+
+    def for_listing(self, now=None):
+        """Open calls first (nearest deadline first), then closed ones (latest first)."""
+        now = now or timezone.now()
+        return self.select_related("programme").annotate(
+            is_open=models.Case(
+                models.When(deadline__gt=now, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        ).order_by("-is_open", "deadline")
+
+
+class CallManager(models.Manager.from_queryset(CallQuerySet)):
+    def get_by_natural_key(self, reference):
+        return self.get(reference=reference)
+
+
+class Call(models.Model):
+    """A call for proposals with every parameter its rules read."""
+
+    reference = models.CharField(_("reference"), max_length=60, unique=True)
+    alternative_reference = models.CharField(
+        _("alternative reference"), max_length=60, blank=True,
+        help_text=_("Another spelling of the reference used in the call's documents."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme")
+    )
+    is_practice = models.BooleanField(
+        _("practice call"), default=False,
+        help_text=_("A call made up for trying the application; not a real call."),
+    )
+    total_budget = models.DecimalField(_("total budget (EUR)"), max_digits=14, decimal_places=2)
+    max_grant = models.DecimalField(_("maximum grant (EUR)"), max_digits=14, decimal_places=2)
+    cofinancing_rate = models.DecimalField(
+        _("maximum co-financing rate"), max_digits=5, decimal_places=4,
+        help_text=_("A fraction: 0.75 means 75 % of the eligible costs."),
+    )
+    expected_grants = models.PositiveIntegerField(_("grants expected"), null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"))
+    deadline_timezone = models.CharField(
+        _("deadline time zone"), max_length=60, default="Europe/Brussels",
+        validators=[validate_timezone_name],
+    )
+    questions_deadline = models.DateTimeField(_("questions answered until"), null=True, blank=True)
+    min_duration_months = models.PositiveSmallIntegerField(_("minimum duration (months)"))
+    max_duration_months = models.PositiveSmallIntegerField(_("maximum duration (months)"))
+    start_window_from = models.DateField(_("projects start from"), null=True, blank=True)
+    start_window_to = models.DateField(_("projects start until"), null=True, blank=True)
+    min_entities = models.PositiveSmallIntegerField(_("minimum legal entities"))
+    min_countries = models.PositiveSmallIntegerField(_("minimum distinct countries"))
+    allowed_organisation_types = models.JSONField(
+        _("allowed organisation types"), validators=[validate_organisation_types]
+    )
+    region_classification = models.ForeignKey(
+        RegionClassification, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="calls", verbose_name=_("region classification"),
+    )
+    qualifying_region_categories = models.JSONField(
+        _("qualifying region categories"), default=list, blank=True,
+        validators=[validate_region_categories],
+    )
+    accepted_eccp_statuses = models.JSONField(
+        _("accepted ECCP statuses"), validators=[validate_eccp_statuses]
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_note = models.CharField(_("contact note"), max_length=300, blank=True)
+    faq_url = models.URLField(_("FAQ page"), blank=True)
+    call_text_url = models.URLField(_("call text"), blank=True)
+    expected_outputs = models.TextField(_("expected outputs"), blank=True)
+    partner_search_tools = models.JSONField(
+        _("partner-search tools"), default=list, blank=True,
+        validators=[validate_partner_search_tools],
+    )
+    sources = models.TextField(_("sources"), blank=True)
+
+    objects = CallManager()
+
+    class Meta:
+        ordering = ["deadline"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cofinancing_rate__gt=0) & Q(cofinancing_rate__lte=1),
+                name="call_rate_in_unit_interval",
+                violation_error_message=_("The co-financing rate must be above 0 and at most 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_duration_months__gte=1)
+                & Q(min_duration_months__lte=models.F("max_duration_months")),
+                name="call_duration_range_valid",
+                violation_error_message=_(
+                    "The minimum duration must be at least 1 month and not above the maximum."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(total_budget__gt=0) & Q(max_grant__gt=0),
+                name="call_amounts_positive",
+                violation_error_message=_("The budget and the maximum grant must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grant__lte=models.F("total_budget")),
+                name="call_max_grant_within_budget",
+                violation_error_message=_("The maximum grant cannot exceed the total budget."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_entities__gte=1) & Q(min_countries__gte=1)
+                & Q(min_countries__lte=models.F("min_entities")),
+                name="call_consortium_minimums_valid",
+                violation_error_message=_(
+                    "Minimum entities and countries must be at least 1, "
+                    "and there cannot be more countries than entities."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_window_from__isnull=True)
+                | Q(start_window_to__isnull=True)
+                | Q(start_window_from__lte=models.F("start_window_to")),
+                name="call_start_window_ordered",
+                violation_error_message=_("The start window must begin before it ends."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reference=models.F("alternative_reference")),
+                name="call_alternative_reference_differs",
+                violation_error_message=_("The alternative reference repeats the reference."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.display_title}"
+
+    def natural_key(self):
+        return (self.reference,)
+
+    natural_key.dependencies = ["calls.programme", "calls.regionclassification"]
+
+    def clean(self) -> None:
+        errors = {}
+        if self.deadline and timezone.is_naive(self.deadline):
+            errors["deadline"] = _("The deadline must carry its UTC offset.")
+        if self.reference and self.reference != self.reference.strip().upper():
+            errors["reference"] = _("Write the reference in capitals without spaces around it.")
+        if (self.start_window_from is None) != (self.start_window_to is None):
+            errors["start_window_to"] = _("Give both ends of the start window, or neither.")
+        if self.qualifying_region_categories and not self.region_classification_id:
+            errors["region_classification"] = _(
+                "Qualifying region categories need a region classification."
+            )
+        if self.alternative_reference:
+            clash = Call.objects.by_reference(self.alternative_reference).exclude(pk=self.pk)
+            if clash.exists():
+                errors["alternative_reference"] = _("Another call already uses this reference.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def display_title(self) -> str:
+        return self.title
+
+    @property
+    def deadline_local(self):
+        """The deadline in the time zone the call announces it in."""
+        return self.deadline.astimezone(zoneinfo.ZoneInfo(self.deadline_timezone))
+
+    def is_open(self, at=None) -> bool:
+        """True while submissions are accepted: strictly before the deadline."""
+        return (at or timezone.now()) < self.deadline
+
+    def parameters(self) -> dict:
+        """Every parameter the rules read, as plain JSON-ready data."""
+        fields = [
+            "reference", "programme_id", "total_budget", "max_grant", "cofinancing_rate",
+            "deadline", "deadline_timezone", "min_duration_months", "max_duration_months",
+            "start_window_from", "start_window_to", "min_entities", "min_countries",
+            "allowed_organisation_types", "region_classification_id",
+            "qualifying_region_categories", "accepted_eccp_statuses",
+        ]
+        data = {name: getattr(self, name) for name in fields}
+        data["rules"] = {
+            rule.code: {"severity": rule.severity, "reference": rule.reference}
+            for rule in self.rules.all()
+        }
+        return json.loads(json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True))
+
+    def parameters_hash(self) -> str:
+        encoded = json.dumps(self.parameters(), sort_keys=True).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+
+class CallRuleManager(models.Manager):
+    def get_by_natural_key(self, call_reference, code):
+        return self.get(call__reference=call_reference, code=code)
+
+
+class CallRule(models.Model):
+    """A rule the call configures: whether it blocks, and where the call text says so."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="rules", verbose_name=_("call")
+    )
+    code = models.CharField(_("rule"), max_length=40, choices=RuleCode.choices)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.BLOCKING
+    )
+    reference = models.CharField(
+        _("call-text reference"), max_length=120, help_text=_('For example "Call text §6.2".')
+    )
+    source = models.TextField(_("source"), blank=True)
+
+    objects = CallRuleManager()
+
+    class Meta:
+        ordering = ["call", "code"]
+        verbose_name = _("call rule")
+        verbose_name_plural = _("call rules")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "code"], name="call_rule_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call.reference}: {self.code}"
+
+    def natural_key(self):
+        return (*self.call.natural_key(), self.code)
+
+    natural_key.dependencies = ["calls.call"]

@@ -1,0 +1,14 @@
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+
+import pytest  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data (countries, regions, calls) once for the whole session."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)

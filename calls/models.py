@@ -103,10 +103,15 @@ def validate_partner_search_tools(value) -> None:
     if not isinstance(value, list) or not all(
         isinstance(tool, dict)
         and set(tool) == {"name", "url"}
-        and all(isinstance(tool[key], str) and tool[key] for key in ("name", "url"))
+        and isinstance(tool["name"], str)
+        and tool["name"].strip()
+        and isinstance(tool["url"], str)
+        and (not tool["url"] or tool["url"].startswith(("https://", "http://")))
         for tool in value
     ):
-        raise ValidationError(_('Enter a list of {"name": ..., "url": ...} objects.'))
+        raise ValidationError(
+            _('Enter a list of {"name": ..., "url": ...} objects; the url may be empty.')
+        )
 
 
 class ProgrammeManager(models.Manager):

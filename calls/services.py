@@ -1,0 +1,334 @@
+"""Loading calls and reference data from fixture files: validated, all-or-nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import json
+from pathlib import Path
+
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.utils.dateparse import parse_datetime
+
+from .models import (
+    Call, CallRule, Country, Participation, Programme, Region, RegionAlias,
+    RegionClassification, RuleCode,
+)
+
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+
+# The models a fixture may hold, in the order they must be loaded.
+LOADABLE_MODELS: list[type[models.Model]] = [
+    Programme, Country, Participation, RegionClassification, Region, RegionAlias, Call, CallRule,
+]
+MODEL_RANK = {model._meta.label_lower: rank for rank, model in enumerate(LOADABLE_MODELS)}
+MODELS_BY_LABEL = {model._meta.label_lower: model for model in LOADABLE_MODELS}
+
+# Each rule needs these call fields set before it can run.
+RULE_REQUIREMENTS = {
+    RuleCode.REGION_CATEGORY: ("region_classification", "qualifying_region_categories"),
+    RuleCode.START_WINDOW: ("start_window_from", "start_window_to"),
+}
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    location: str
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.location}, field {self.field}" if self.field else self.location
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class LoadReport:
+    problems: list[LoadProblem] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed"
+        )
+
+
+@dataclass
+class FixtureEntry:
+    source: str
+    index: int
+    raw: dict
+
+    @property
+    def label(self) -> str:
+        return str(self.raw.get("model", "")).lower()
+
+    @property
+    def location(self) -> str:
+        model = self.raw.get("model", "?")
+        fields = self.raw.get("fields") if isinstance(self.raw.get("fields"), dict) else {}
+        key = self.raw.get("pk") or _describing_key(self.label, fields)
+        described = f"{model} {json.dumps(key, ensure_ascii=False)}" if key else str(model)
+        return f"{self.source}, object {self.index} ({described})"
+
+
+def _describing_key(label: str, fields: dict):
+    if label == "calls.call":
+        return fields.get("reference", "")
+    if label == "calls.callrule":
+        return [*(fields.get("call") or []), fields.get("code", "")]
+    if label == "calls.participation":
+        return [*(fields.get("programme") or []), *(fields.get("country") or []),
+                fields.get("starts_on", "")]
+    return fields.get("code", "")
+
+
+def call_fixtures_load(*, sources: list[tuple[str, bytes | str]], actor=None) -> LoadReport:
+    """Validate and load fixture files in one transaction: everything or nothing.
+
+    ``sources`` are (name, content) pairs. Objects are loaded in model dependency order,
+    whatever file they are in. Every problem found is reported with the object and field
+    it concerns; if there is any, the database is left exactly as it was.
+    """
+    report = LoadReport()
+    entries = _parse_sources(sources, report)
+    entries.sort(key=lambda entry: MODEL_RANK.get(entry.label, -1))
+    try:
+        with transaction.atomic():
+            loaded_calls: dict[str, Call] = {}
+            rules_in_sources: dict[str, set[str]] = {}
+            for entry in entries:
+                instance = _load_entry(entry, report)
+                if isinstance(instance, Call):
+                    loaded_calls[instance.reference] = instance
+                    rules_in_sources.setdefault(instance.reference, set())
+                elif isinstance(instance, CallRule):
+                    rules_in_sources.setdefault(instance.call.reference, set()).add(instance.code)
+            if report.ok:
+                _remove_rules_not_in_sources(loaded_calls, rules_in_sources, report)
+                for call in loaded_calls.values():
+                    _check_call_as_a_whole(call, report)
+            if not report.ok:
+                transaction.set_rollback(True)
+    except DatabaseError as error:
+        report.problems.append(LoadProblem("database", None, str(error).strip()))
+    if not report.ok:
+        report.created, report.updated, report.unchanged, report.removed = [], [], [], []
+    return report
+
+
+def reference_fixture_paths() -> list[Path]:
+    """Every fixture file of the application, reference data and calls alike."""
+    return sorted(FIXTURES_DIR.rglob("*.json"))
+
+
+def read_fixture_files(paths: list[Path | str]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Read files for loading; return their contents and a message per unreadable file."""
+    sources, errors = [], []
+    for path in map(Path, paths):
+        try:
+            sources.append((path.name, path.read_bytes()))
+        except OSError as error:
+            errors.append(f"{path}: cannot read the file ({error.strerror or error}).")
+    return sources, errors
+
+
+def _parse_sources(sources, report: LoadReport) -> list[FixtureEntry]:
+    entries = []
+    for name, content in sources:
+        try:
+            text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+            document = json.loads(text)
+        except UnicodeDecodeError:
+            report.problems.append(LoadProblem(name, None, "the file is not UTF-8 text."))
+            continue
+        except json.JSONDecodeError as error:
+            report.problems.append(LoadProblem(
+                name, None, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+            ))
+            continue
+        if not isinstance(document, list):
+            report.problems.append(LoadProblem(
+                name, None, "a fixture is a JSON list of objects, each with \"model\" and \"fields\"."
+            ))
+            continue
+        for index, raw in enumerate(document, start=1):
+            if not isinstance(raw, dict):
+                report.problems.append(LoadProblem(
+                    f"{name}, object {index}", None, "each object must be a JSON object."
+                ))
+                continue
+            entries.append(FixtureEntry(name, index, raw))
+    return entries
+
+
+def _load_entry(entry: FixtureEntry, report: LoadReport):
+    problems = _shape_problems(entry)
+    if problems:
+        report.problems.extend(problems)
+        return None
+    model = MODELS_BY_LABEL[entry.label]
+    problems = _reference_problems(entry, model)
+    if problems:
+        report.problems.extend(problems)
+        return None
+    try:
+        deserialized = next(serializers.deserialize("python", [entry.raw]))
+    except (DeserializationError, ValidationError, ObjectDoesNotExist, ValueError, TypeError) as error:
+        report.problems.append(LoadProblem(entry.location, None, _first_line(error)))
+        return None
+    instance = deserialized.object
+    existing = _existing(model, instance)
+    instance._state.adding = existing is None
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        for field_name, messages in error.message_dict.items():
+            field_label = None if field_name == "__all__" else field_name
+            for message in messages:
+                report.problems.append(LoadProblem(entry.location, field_label, message))
+        return None
+    label = entry.location.split("(", 1)[-1].rstrip(")")
+    if existing is not None and _same_values(existing, instance):
+        report.unchanged.append(label)
+        return existing
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        report.problems.append(LoadProblem(entry.location, None, _first_line(error)))
+        return None
+    (report.updated if existing is not None else report.created).append(label)
+    return instance
+
+
+def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
+    raw = entry.raw
+    unknown_keys = set(raw) - {"model", "pk", "fields"}
+    if unknown_keys:
+        return [LoadProblem(entry.location, None, f"unknown keys {sorted(unknown_keys)}.")]
+    if entry.label not in MODELS_BY_LABEL:
+        allowed = ", ".join(MODELS_BY_LABEL)
+        return [LoadProblem(
+            entry.location, None, f"unknown model {raw.get('model')!r}; a fixture may hold {allowed}."
+        )]
+    if not isinstance(raw.get("fields"), dict):
+        return [LoadProblem(entry.location, None, "\"fields\" must be an object.")]
+    model = MODELS_BY_LABEL[entry.label]
+    problems = []
+    for name, value in raw["fields"].items():
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            problems.append(LoadProblem(entry.location, name, "unknown field."))
+            continue
+        if not model_field.concrete or model_field.primary_key:
+            problems.append(LoadProblem(entry.location, name, "this field cannot be set."))
+        elif isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+            parsed = _parse_datetime(value)
+            if parsed is None:
+                problems.append(LoadProblem(entry.location, name, f"{value!r} is not a date and time."))
+            elif parsed.tzinfo is None:
+                problems.append(LoadProblem(
+                    entry.location, name,
+                    f"{value!r} has no UTC offset; write it like 2018-03-08T17:00:00+01:00.",
+                ))
+    return problems
+
+
+def _parse_datetime(value: str):
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
+def _reference_problems(entry: FixtureEntry, model) -> list[LoadProblem]:
+    """Every foreign key must name an object that exists (or was loaded before it)."""
+    problems = []
+    for name, value in entry.raw["fields"].items():
+        model_field = model._meta.get_field(name)
+        if not isinstance(model_field, models.ForeignKey) or value is None:
+            continue
+        related = model_field.related_model
+        try:
+            if isinstance(value, list):
+                related._default_manager.get_by_natural_key(*value)
+            else:
+                related._default_manager.get(pk=value)
+        except (ObjectDoesNotExist, TypeError, ValueError, ValidationError):
+            problems.append(LoadProblem(
+                entry.location, name,
+                f"no {related._meta.verbose_name} {json.dumps(value, ensure_ascii=False)} exists.",
+            ))
+    return problems
+
+
+def _existing(model, instance):
+    if instance.pk is None:
+        return None
+    return model._default_manager.filter(pk=instance.pk).first()
+
+
+def _same_values(existing, instance) -> bool:
+    return all(
+        field.value_from_object(existing) == field.value_from_object(instance)
+        for field in instance._meta.concrete_fields
+    )
+
+
+def _remove_rules_not_in_sources(loaded_calls, rules_in_sources, report: LoadReport) -> None:
+    """A call's file lists all its rules: rules it no longer lists are removed."""
+    for reference, call in loaded_calls.items():
+        stale = CallRule.objects.filter(call=call).exclude(code__in=rules_in_sources[reference])
+        for rule in stale:
+            report.removed.append(f"calls.callrule {reference} {rule.code}")
+        stale.delete()
+
+
+def _check_call_as_a_whole(call: Call, report: LoadReport) -> None:
+    location = f"calls.call {json.dumps(call.reference)}"
+    codes = set(call.rules.values_list("code", flat=True))
+    for code, needed in RULE_REQUIREMENTS.items():
+        if code in codes:
+            for name in needed:
+                if not getattr(call, name):
+                    report.problems.append(LoadProblem(
+                        location, name, f"the rule {code} needs this field."
+                    ))
+    if call.region_classification_id:
+        present = set(
+            Region.objects.filter(classification=call.region_classification)
+            .values_list("category", flat=True).distinct()
+        )
+        for category in call.qualifying_region_categories:
+            if category not in present:
+                report.problems.append(LoadProblem(
+                    location, "qualifying_region_categories",
+                    f"the classification {call.region_classification.code} has no "
+                    f"{category} region.",
+                ))
+    deadline_day = call.deadline_local.date()
+    if not Participation.objects.filter(programme=call.programme).active_on(deadline_day).exists():
+        report.problems.append(LoadProblem(
+            location, "deadline",
+            f"no country takes part in {call.programme.code} on {deadline_day.isoformat()}.",
+        ))
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip() or error.__class__.__name__
+    return text.splitlines()[0]

@@ -1,14 +1,70 @@
+import unicodedata
+
+from django.db.models import TextChoices
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from .models import Call
-
-
-def home(request):
-    calls = Call.objects.for_listing(timezone.now())
-    return render(request, "calls/home.html", {"calls": calls})
+from . import countries
+from .models import Call, Country, EccpStatus, OrganisationType, Participation, RegionCategory
 
 
-def call_detail(request, reference):
-    call = get_object_or_404(Call.objects.by_reference(reference).select_related("programme"))
-    return render(request, "calls/detail.html", {"call": call})
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Every call: open ones first, nearest deadline first, then the closed ones."""
+    return render(request, "calls/home.html", {"calls": Call.objects.for_listing()})
+
+
+@require_safe
+def call_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every parameter of one call, found by its reference or the reference's other spelling."""
+    call = get_object_or_404(
+        Call.objects.by_reference(reference)
+        .select_related("programme", "region_classification")
+        .prefetch_related("rules")
+    )
+    eligible_countries = eligible_countries_by_basis(call)
+    return render(request, "calls/detail.html", {
+        "call": call,
+        "organisation_types": labels(OrganisationType, call.allowed_organisation_types),
+        "region_categories": labels(RegionCategory, call.qualifying_region_categories),
+        "eccp_statuses": labels(EccpStatus, call.accepted_eccp_statuses),
+        "expected_outputs": [line for line in call.expected_outputs.splitlines() if line.strip()],
+        "eligible_countries": eligible_countries,
+        "kosovo_listed": any(
+            country.code == countries.KOSOVO
+            for _basis, group in eligible_countries for country in group
+        ),
+        "kosovo_footnote": countries.KOSOVO_FOOTNOTE,
+    })
+
+
+def labels(choices: type[TextChoices], values: list[str]) -> list[str]:
+    """The human labels of stored choice values, in the stored order."""
+    return [choices(value).label for value in values]
+
+
+def eligible_countries_by_basis(call: Call) -> list[tuple[str, list[Country]]]:
+    """The countries taking part in the call's programme on the deadline's date (Brussels time),
+    grouped by why they take part (EU membership, EEA, association) and sorted by name."""
+    participations = (
+        Participation.objects.active_on(call.deadline_local.date())
+        .filter(programme_id=call.programme_id)
+        .select_related("country")
+    )
+    countries_by_basis: dict[str, dict[str, Country]] = {}
+    for participation in participations:
+        countries_by_basis.setdefault(participation.basis, {})[participation.country_id] = (
+            participation.country
+        )
+    return [
+        (basis.label, sorted(countries_by_basis[basis].values(), key=name_sort_key))
+        for basis in Participation.Basis
+        if basis in countries_by_basis
+    ]
+
+
+def name_sort_key(country: Country) -> str:
+    """Sort names as a reader expects: accents do not move Ț or Ö to the end of the list."""
+    decomposed = unicodedata.normalize("NFKD", country.localized_name)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()

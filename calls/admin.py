@@ -1,0 +1,238 @@
+"""Administration of the reference data and the calls, and loading call fixtures by upload."""
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Call, CallRule, Country, EccpStatus, OrganisationType, Participation, Programme, Region,
+    RegionAlias, RegionCategory, RegionClassification,
+)
+from .services import call_fixtures_load
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "starts_on", "ends_on", "legal_basis"]
+    search_fields = ["code", "name"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = ["programme", "basis", "starts_on", "ends_on", "source"]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "localized_name", "nuts_prefix"]
+    list_filter = ["participations__programme", "participations__basis"]
+    search_fields = ["code", "name"]
+    inlines = [ParticipationInline]
+
+    @admin.display(description=_("name in your language"))
+    def localized_name(self, country: Country) -> str:
+        return country.localized_name
+
+    @admin.display(description=_("NUTS prefix"))
+    def nuts_prefix(self, country: Country) -> str:
+        return country.nuts_prefix
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ["country", "programme", "basis", "starts_on", "ends_on"]
+    list_filter = ["programme", "basis"]
+    list_select_related = ["country", "programme"]
+    search_fields = ["country__code", "country__name"]
+    autocomplete_fields = ["country"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(RegionClassification)
+class RegionClassificationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "nuts_version", "legal_basis", "region_count"]
+    search_fields = ["code", "name", "legal_basis"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(region_count=Count("regions"))
+
+    @admin.display(description=_("regions"), ordering="region_count")
+    def region_count(self, classification: RegionClassification) -> int:
+        return classification.region_count
+
+
+class RegionAliasInline(admin.TabularInline):
+    model = RegionAlias
+    extra = 0
+    fields = ["code", "note"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "country", "category", "classification"]
+    list_filter = ["classification", "category", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country", "classification"]
+    search_fields = ["code", "name", "aliases__code"]
+    autocomplete_fields = ["country"]
+    inlines = [RegionAliasInline]
+
+
+class CallRuleInline(admin.TabularInline):
+    model = CallRule
+    extra = 0
+    fields = ["code", "severity", "reference", "source"]
+
+
+class CallAdminForm(forms.ModelForm):
+    """The call's lists of codes as check boxes, not as raw JSON."""
+
+    allowed_organisation_types = forms.MultipleChoiceField(
+        label=_("allowed organisation types"), choices=OrganisationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    qualifying_region_categories = forms.MultipleChoiceField(
+        label=_("qualifying region categories"), choices=RegionCategory.choices,
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    accepted_eccp_statuses = forms.MultipleChoiceField(
+        label=_("accepted ECCP statuses"), choices=EccpStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Call
+        fields = "__all__"
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    form = CallAdminForm
+    change_list_template = "admin/calls/call/change_list.html"
+    list_display = [
+        "reference", "title", "programme", "deadline_in_zone", "is_open_now", "is_practice",
+    ]
+    list_filter = ["programme", "is_practice"]
+    list_select_related = ["programme"]
+    search_fields = ["reference", "alternative_reference", "title", "short_name"]
+    date_hierarchy = "deadline"
+    inlines = [CallRuleInline]
+    fieldsets = [
+        (None, {"fields": [
+            "reference", "alternative_reference", "title", "short_name", "programme",
+            "is_practice",
+        ]}),
+        (_("Funding"), {"fields": [
+            "total_budget", "max_grant", "cofinancing_rate", "expected_grants",
+        ]}),
+        (_("Dates"), {"fields": [
+            "deadline", "deadline_timezone", "questions_deadline",
+            "min_duration_months", "max_duration_months", "start_window_from", "start_window_to",
+        ]}),
+        (_("Consortium"), {"fields": [
+            "min_entities", "min_countries", "allowed_organisation_types",
+            "region_classification", "qualifying_region_categories", "accepted_eccp_statuses",
+        ]}),
+        (_("Information for applicants"), {"fields": [
+            "contact_email", "contact_note", "faq_url", "call_text_url", "expected_outputs",
+            "partner_search_tools", "sources",
+        ]}),
+    ]
+
+    @admin.display(description=_("deadline"), ordering="deadline")
+    def deadline_in_zone(self, call: Call) -> str:
+        local = call.deadline_local
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({call.deadline_timezone})"
+
+    @admin.display(description=_("open"), boolean=True)
+    def is_open_now(self, call: Call) -> bool:
+        return call.is_open(timezone.now())
+
+    def get_urls(self):
+        return [
+            path(
+                "load-fixture/",
+                self.admin_site.admin_view(self.load_fixture_view),
+                name="calls_call_load_fixture",
+            ),
+            *super().get_urls(),
+        ]
+
+    def may_load_fixtures(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {**(extra_context or {}), "may_load_fixtures": self.may_load_fixtures(request)}
+        return super().changelist_view(request, extra_context)
+
+    def load_fixture_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload call fixture files; every problem is shown, or what was loaded."""
+        if not self.may_load_fixtures(request):
+            raise PermissionDenied
+        form = CallFixtureUploadForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            report = call_fixtures_load(sources=form.sources(), actor=request.user)
+            if report.ok:
+                form = CallFixtureUploadForm()
+        return TemplateResponse(request, "admin/calls/call/load_fixture.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Load call fixture"),
+            "opts": self.opts,
+            "form": form,
+            "report": report,
+            "max_size": settings.CALL_FIXTURE_MAX_BYTES,
+        })
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more uploaded files, cleaned as a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, (list, tuple)) else [data]
+        uploads = [upload for upload in uploads if upload]
+        clean_one = super().clean
+        if not uploads:
+            return clean_one(None, initial)
+        return [clean_one(upload, initial) for upload in uploads]
+
+
+class CallFixtureUploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Fixture files"),
+        help_text=_(
+            "Django fixture JSON with natural keys, like the files in fixtures/calls/. "
+            "Several files are loaded together, all or nothing."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        size = sum(upload.size for upload in uploads)
+        limit = settings.CALL_FIXTURE_MAX_BYTES
+        if size > limit:
+            raise ValidationError(
+                _("The upload is too large: %(size)s; at most %(limit)s is accepted. "
+                  "Nothing was loaded."),
+                code="too_large",
+                params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
+            )
+        return uploads
+
+    def sources(self) -> list[tuple[str, bytes]]:
+        """The uploaded files as (name, content) pairs, for ``call_fixtures_load``."""
+        return [(upload.name, upload.read()) for upload in self.cleaned_data["files"]]

@@ -1,0 +1,70 @@
+"""How the call pages write money, rates and instants, in the active language."""
+from datetime import datetime, timezone as dt_timezone
+from decimal import Decimal
+import zoneinfo
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _, gettext_lazy
+
+register = template.Library()
+
+# Time zones named in words the reader knows; any other zone is shown by its IANA name.
+ZONE_NAMES = {
+    "Europe/Brussels": gettext_lazy("Brussels time"),
+}
+
+
+def _decimal_places(value: Decimal, most: int) -> int:
+    """As few decimal places as ``value`` needs, at most ``most``: 75 not 75.00."""
+    rounded = value.quantize(Decimal(1).scaleb(-most))
+    exponent = rounded.normalize().as_tuple().exponent
+    return max(0, min(most, -exponent)) if isinstance(exponent, int) else 0
+
+
+def _localized_number(value: Decimal, most_decimals: int) -> str:
+    return number_format(
+        value, decimal_pos=_decimal_places(value, most_decimals), use_l10n=True,
+        force_grouping=True,
+    )
+
+
+@register.filter
+def euro(amount: Decimal | int | None) -> str:
+    """``EUR 2,800,000`` (English) or ``EUR 2.800.000`` (Romanian); cents only when present."""
+    if amount is None or amount == "":
+        return ""
+    return _("EUR %(amount)s") % {"amount": _localized_number(Decimal(amount), 2)}
+
+
+@register.filter
+def percent(fraction: Decimal | None) -> str:
+    """A rate stored as a fraction, as a percentage: 0.75 becomes ``75 %``."""
+    if fraction is None or fraction == "":
+        return ""
+    return _("%(rate)s %%") % {"rate": _localized_number(Decimal(fraction) * 100, 2)}
+
+
+@register.filter
+def zone_name(zone: str) -> str:
+    """The time zone ``zone`` in words, e.g. "Brussels time" for Europe/Brussels."""
+    return str(ZONE_NAMES.get(zone, zone))
+
+
+@register.inclusion_tag("calls/_instant.html")
+def instant(moment: datetime | None, zone: str = "Europe/Brussels") -> dict:
+    """An instant in the zone it was announced in, and (by script) in the reader's own zone.
+
+    Without JavaScript the second line shows the instant in UTC; ``static/js/localtime.js``
+    rewrites every ``<time data-localtime>`` in the browser's time zone.
+    """
+    if moment is None:
+        return {"moment": None}
+    in_zone = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    return {
+        "moment": moment,
+        "zone": zone,
+        "zone_iso": in_zone.isoformat(),
+        "zone_abbreviation": in_zone.tzname(),
+        "utc_iso": moment.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }

@@ -60,6 +60,11 @@ class RuleCode(models.TextChoices):
     CLUSTER_ORG_PER_REGION = "cluster_org_per_region", _("Cluster organisation per region")
 
 
+def validate_positive(value) -> None:
+    if value is not None and value <= 0:
+        raise ValidationError(_("Enter a number above zero."), code="not_positive")
+
+
 def validate_timezone_name(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
@@ -197,7 +202,13 @@ class Country(models.Model):
 
 class ParticipationQuerySet(models.QuerySet):
     def active_on(self, day: date):
-        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        """Participations in force on ``day``, within their programme's own period."""
+        return self.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+            starts_on__lte=day,
+            programme__starts_on__lte=day,
+            programme__ends_on__gte=day,
+        )
 
 
 class ParticipationManager(models.Manager.from_queryset(ParticipationQuerySet)):
@@ -429,10 +440,15 @@ class Call(models.Model):
         _("practice call"), default=False,
         help_text=_("A call made up for trying the application; not a real call."),
     )
-    total_budget = models.DecimalField(_("total budget (EUR)"), max_digits=14, decimal_places=2)
-    max_grant = models.DecimalField(_("maximum grant (EUR)"), max_digits=14, decimal_places=2)
+    total_budget = models.DecimalField(
+        _("total budget (EUR)"), max_digits=14, decimal_places=2, validators=[validate_positive]
+    )
+    max_grant = models.DecimalField(
+        _("maximum grant (EUR)"), max_digits=14, decimal_places=2, validators=[validate_positive]
+    )
     cofinancing_rate = models.DecimalField(
         _("maximum co-financing rate"), max_digits=5, decimal_places=4,
+        validators=[validate_positive, MaxValueValidator(1)],
         help_text=_("A fraction: 0.75 means 75 % of the eligible costs."),
     )
     expected_grants = models.PositiveIntegerField(_("grants expected"), null=True, blank=True)
@@ -442,12 +458,18 @@ class Call(models.Model):
         validators=[validate_timezone_name],
     )
     questions_deadline = models.DateTimeField(_("questions answered until"), null=True, blank=True)
-    min_duration_months = models.PositiveSmallIntegerField(_("minimum duration (months)"))
+    min_duration_months = models.PositiveSmallIntegerField(
+        _("minimum duration (months)"), validators=[MinValueValidator(1)]
+    )
     max_duration_months = models.PositiveSmallIntegerField(_("maximum duration (months)"))
     start_window_from = models.DateField(_("projects start from"), null=True, blank=True)
     start_window_to = models.DateField(_("projects start until"), null=True, blank=True)
-    min_entities = models.PositiveSmallIntegerField(_("minimum legal entities"))
-    min_countries = models.PositiveSmallIntegerField(_("minimum distinct countries"))
+    min_entities = models.PositiveSmallIntegerField(
+        _("minimum legal entities"), validators=[MinValueValidator(1)]
+    )
+    min_countries = models.PositiveSmallIntegerField(
+        _("minimum distinct countries"), validators=[MinValueValidator(1)]
+    )
     allowed_organisation_types = models.JSONField(
         _("allowed organisation types"), validators=[validate_organisation_types]
     )

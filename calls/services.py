@@ -104,6 +104,7 @@ def call_fixtures_load(*, sources: list[tuple[str, bytes | str]], actor=None) ->
     it concerns; if there is any, the database is left exactly as it was.
     """
     report = LoadReport()
+    rejected: set[tuple[str, tuple]] = set()
     entries = _parse_sources(sources, report)
     entries.sort(key=lambda entry: MODEL_RANK.get(entry.label, -1))
     try:
@@ -111,7 +112,7 @@ def call_fixtures_load(*, sources: list[tuple[str, bytes | str]], actor=None) ->
             loaded_calls: dict[str, Call] = {}
             rules_in_sources: dict[str, set[str]] = {}
             for entry in entries:
-                instance = _load_entry(entry, report)
+                instance = _load_entry(entry, report, rejected)
                 if isinstance(instance, Call):
                     loaded_calls[instance.reference] = instance
                     rules_in_sources.setdefault(instance.reference, set())
@@ -175,31 +176,57 @@ def _parse_sources(sources, report: LoadReport) -> list[FixtureEntry]:
     return entries
 
 
-def _load_entry(entry: FixtureEntry, report: LoadReport):
+def _load_entry(entry: FixtureEntry, report: LoadReport, rejected: set):
+    """Validate and save one object; on a problem, remember it as rejected."""
+    instance = _validate_and_save(entry, report, rejected)
+    if instance is None and entry.label in MODELS_BY_LABEL:
+        rejected.add((entry.label, _natural_key_of(entry)))
+    return instance
+
+
+def _natural_key_of(entry: FixtureEntry) -> tuple:
+    fields = entry.raw.get("fields") or {}
+    if entry.raw.get("pk") is not None:
+        return (entry.raw["pk"],)
+    key = _describing_key(entry.label, fields)
+    return tuple(key) if isinstance(key, list) else (key,)
+
+
+def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set):
     problems = _shape_problems(entry)
-    if problems:
+    if entry.label not in MODELS_BY_LABEL or not isinstance(entry.raw.get("fields"), dict):
         report.problems.extend(problems)
         return None
     model = MODELS_BY_LABEL[entry.label]
-    problems = _reference_problems(entry, model)
-    if problems:
+    # Validate the fields that are usable even when others are not, to report every problem.
+    bad_fields = {problem.field for problem in problems if problem.field}
+    raw = {**entry.raw, "fields": {
+        name: value for name, value in entry.raw["fields"].items() if name not in bad_fields
+    }}
+    reference_problems = _reference_problems(raw, entry.location, model, rejected)
+    if reference_problems is None:
+        # It refers to an object rejected above, whose problem is already reported.
+        return None
+    problems += reference_problems
+    if reference_problems:
         report.problems.extend(problems)
         return None
     try:
-        deserialized = next(serializers.deserialize("python", [entry.raw]))
+        deserialized = next(serializers.deserialize("python", [raw]))
     except (DeserializationError, ValidationError, ObjectDoesNotExist, ValueError, TypeError) as error:
-        report.problems.append(LoadProblem(entry.location, None, _first_line(error)))
+        report.problems.extend([*problems, LoadProblem(entry.location, None, _first_line(error))])
         return None
     instance = deserialized.object
     existing = _existing(model, instance)
     instance._state.adding = existing is None
     try:
-        instance.full_clean()
+        instance.full_clean(exclude=bad_fields)
     except ValidationError as error:
         for field_name, messages in error.message_dict.items():
             field_label = None if field_name == "__all__" else field_name
-            for message in messages:
-                report.problems.append(LoadProblem(entry.location, field_label, message))
+            problems += [LoadProblem(entry.location, field_label, message) for message in messages]
+    if problems:
+        report.problems.extend(problems)
         return None
     label = entry.location.split("(", 1)[-1].rstrip(")")
     if existing is not None and _same_values(existing, instance):
@@ -216,6 +243,7 @@ def _load_entry(entry: FixtureEntry, report: LoadReport):
 
 
 def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
+    """Problems of form: unknown keys, models or fields, unusable date-times."""
     raw = entry.raw
     unknown_keys = set(raw) - {"model", "pk", "fields"}
     if unknown_keys:
@@ -237,8 +265,8 @@ def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
             continue
         if not model_field.concrete or model_field.primary_key:
             problems.append(LoadProblem(entry.location, name, "this field cannot be set."))
-        elif isinstance(model_field, models.DateTimeField) and isinstance(value, str):
-            parsed = _parse_datetime(value)
+        elif isinstance(model_field, models.DateTimeField) and value is not None:
+            parsed = _parse_datetime(value) if isinstance(value, str) else None
             if parsed is None:
                 problems.append(LoadProblem(entry.location, name, f"{value!r} is not a date and time."))
             elif parsed.tzinfo is None:
@@ -256,14 +284,20 @@ def _parse_datetime(value: str):
         return None
 
 
-def _reference_problems(entry: FixtureEntry, model) -> list[LoadProblem]:
-    """Every foreign key must name an object that exists (or was loaded before it)."""
+def _reference_problems(raw: dict, location: str, model, rejected: set) -> list[LoadProblem] | None:
+    """Every foreign key must name an object that exists (or was loaded before it).
+
+    Returns None when a key names an object of the same sources that was rejected.
+    """
     problems = []
-    for name, value in entry.raw["fields"].items():
+    for name, value in raw["fields"].items():
         model_field = model._meta.get_field(name)
         if not isinstance(model_field, models.ForeignKey) or value is None:
             continue
         related = model_field.related_model
+        key = tuple(value) if isinstance(value, list) else (value,)
+        if (related._meta.label_lower, key) in rejected:
+            return None
         try:
             if isinstance(value, list):
                 related._default_manager.get_by_natural_key(*value)
@@ -271,7 +305,7 @@ def _reference_problems(entry: FixtureEntry, model) -> list[LoadProblem]:
                 related._default_manager.get(pk=value)
         except (ObjectDoesNotExist, TypeError, ValueError, ValidationError):
             problems.append(LoadProblem(
-                entry.location, name,
+                location, name,
                 f"no {related._meta.verbose_name} {json.dumps(value, ensure_ascii=False)} exists.",
             ))
     return problems

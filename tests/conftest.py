@@ -1,10 +1,5 @@
-import os
-
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
-
-import pytest  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+import pytest
+from django.core.management import call_command
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,148 @@
+"""The reference data carries the facts of the call texts and the regional decisions."""
+from collections import Counter
+from datetime import date, datetime, timezone as dt_timezone
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from calls.models import Call, Country, Participation, Region, RegionCategory
+
+pytestmark = pytest.mark.django_db
+
+ESCP_S3 = "COS-CLUSTPARTNS-2017-3-02"
+
+
+def test_the_escp_s3_call_carries_the_numbers_of_the_seed_summary():
+    call = Call.objects.get(reference=ESCP_S3)
+
+    assert call.total_budget == Decimal("2800000.00")
+    assert call.max_grant == Decimal("350000.00")
+    assert call.cofinancing_rate == Decimal("0.75")
+    assert call.expected_grants == 8
+    assert call.deadline == datetime(2018, 3, 8, 16, 0, tzinfo=dt_timezone.utc)
+    assert call.deadline_timezone == "Europe/Brussels"
+    assert call.deadline_local.strftime("%Y-%m-%d %H:%M %Z") == "2018-03-08 17:00 CET"
+    assert (call.min_duration_months, call.max_duration_months) == (12, 24)
+    assert (call.start_window_from, call.start_window_to) == (date(2018, 11, 1), date(2018, 12, 31))
+    assert (call.min_entities, call.min_countries) == (3, 3)
+    assert call.region_classification.code == "2014-2020"
+    assert sorted(call.qualifying_region_categories) == ["less_developed", "transition"]
+    assert sorted(call.accepted_eccp_statuses) == ["registered", "requested"]
+    assert sorted(call.allowed_organisation_types) == [
+        "business_network", "cluster_organisation", "science_park", "technology_centre",
+    ]
+
+
+def test_the_escp_s3_call_configures_every_rule_with_its_call_text_reference():
+    call = Call.objects.get(reference=ESCP_S3)
+    rules = {rule.code: rule for rule in call.rules.all()}
+
+    assert len(rules) == 12
+    assert rules["min_countries"].reference == "Call text §6.2"
+    assert rules["cluster_org_per_region"].severity == "advisory"
+    assert all(rule.severity == "blocking" for code, rule in rules.items()
+               if code != "cluster_org_per_region")
+
+
+def test_the_alternative_spelling_of_the_reference_finds_the_same_call():
+    assert Call.objects.by_reference("COS-CLUSTPARTNS-2017-03-02").get().reference == ESCP_S3
+    assert Call.objects.by_reference("cos-clustpartns-2017-3-02").get().reference == ESCP_S3
+
+
+def test_the_cluster_excellence_call_differs_only_in_its_parameters():
+    call = Call.objects.get(reference="COS-CLUSTER-2018-03-02")
+
+    assert call.max_grant == Decimal("360000.00")
+    assert call.total_budget == Decimal("3600000.00")
+    assert call.expected_grants == 12
+    assert (call.min_duration_months, call.max_duration_months) == (20, 24)
+    assert call.deadline == datetime(2019, 4, 4, 15, 0, tzinfo=dt_timezone.utc)
+    assert sorted(call.allowed_organisation_types) == ["business_network", "cluster_organisation"]
+    assert not call.rules.filter(code="start_window").exists()
+
+
+@pytest.mark.parametrize(
+    ("classification", "expected"),
+    [
+        ("2014-2020", {"less_developed": 72, "transition": 51, "more_developed": 151}),
+        ("2021-2027", {"less_developed": 78, "transition": 67, "more_developed": 95}),
+    ],
+)
+def test_each_classification_holds_every_region_of_its_decision_by_category(classification, expected):
+    categories = Counter(
+        Region.objects.filter(classification__code=classification).values_list("category", flat=True)
+    )
+    assert dict(categories) == expected
+
+
+def test_greek_regions_belong_to_greece_and_answer_to_both_their_codes():
+    region = Region.objects.lookup(
+        Region.objects.get(code="GR11").classification, "EL11"
+    )
+    assert region.code == "GR11"
+    assert region.country_id == "GR"
+    assert region.category == RegionCategory.LESS_DEVELOPED
+    assert Country.objects.get(code="GR").nuts_prefix == "EL"
+
+
+def test_british_regions_belong_to_the_united_kingdom_under_the_nuts_prefix_uk():
+    regions = Region.objects.filter(classification__code="2014-2020", country_id="GB")
+    assert regions.count() == 37
+    assert all(region.code.startswith("UK") for region in regions)
+    assert Country.objects.get(code="GB").nuts_prefix == "UK"
+
+
+def test_the_united_kingdom_takes_part_in_cosme_until_31_january_2020():
+    british = Participation.objects.filter(programme__code="cosme", country_id="GB")
+    assert british.active_on(date(2020, 1, 31)).exists()
+    assert not british.active_on(date(2020, 2, 1)).exists()
+
+
+def test_kosovo_exists_with_the_eu_code_xk_and_takes_part_in_cosme_in_2018():
+    kosovo = Country.objects.get(code="XK")
+    assert kosovo.name == "Kosovo*"
+    assert Participation.objects.filter(
+        programme__code="cosme", country=kosovo
+    ).active_on(date(2018, 3, 8)).exists()
+
+
+def test_twenty_eight_member_states_and_eleven_other_countries_take_part_at_the_escp_s3_deadline():
+    on_deadline = Participation.objects.filter(programme__code="cosme").active_on(date(2018, 3, 8))
+    assert on_deadline.filter(basis="eu_member").count() == 28
+    assert on_deadline.exclude(basis="eu_member").count() == 11
+    assert not on_deadline.filter(country_id__in=["NO", "LI", "CH", "US"]).exists()
+
+
+def test_every_iso_country_is_known_so_that_any_real_country_is_valid_input():
+    assert Country.objects.count() == 250
+    assert Country.objects.filter(code__in=["US", "NO", "RO", "XK"]).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"cofinancing_rate": Decimal("0")}, "call_rate_in_unit_interval"),
+        ({"cofinancing_rate": Decimal("1.0001")}, "call_rate_in_unit_interval"),
+        ({"min_duration_months": 25}, "call_duration_range_valid"),
+        ({"max_grant": Decimal("-1")}, "call_amounts_positive"),
+        ({"total_budget": Decimal("0")}, "call_amounts_positive"),
+        ({"min_countries": 4}, "call_consortium_minimums_valid"),
+    ],
+)
+def test_the_database_refuses_a_call_that_breaks_an_invariant(change, field):
+    with pytest.raises(IntegrityError, match=field), transaction.atomic():
+        Call.objects.filter(reference=ESCP_S3).update(**change)
+
+
+def test_a_rate_of_exactly_one_is_allowed():
+    Call.objects.filter(reference=ESCP_S3).update(cofinancing_rate=Decimal("1"))
+    assert Call.objects.get(reference=ESCP_S3).cofinancing_rate == 1
+
+
+def test_full_clean_explains_a_broken_invariant_in_words():
+    call = Call.objects.get(reference=ESCP_S3)
+    call.min_duration_months = 30
+    with pytest.raises(ValidationError, match="minimum duration"):
+        call.full_clean()

@@ -11,6 +11,9 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.dateparse import parse_datetime
 
+from audit.models import Action
+from audit.services import event_record
+
 from .models import (
     Call, CallRule, Country, Participation, Programme, Region, RegionAlias,
     RegionClassification, RuleCode,
@@ -71,6 +74,7 @@ class FixtureEntry:
     source: str
     index: int
     raw: dict
+    outcome: str = ""  # created, updated or unchanged, once loaded
 
     @property
     def label(self) -> str:
@@ -122,6 +126,8 @@ def call_fixtures_load(*, sources: list[tuple[str, bytes | str]], actor=None) ->
                 _remove_rules_not_in_sources(loaded_calls, rules_in_sources, report)
                 for call in loaded_calls.values():
                     _check_call_as_a_whole(call, report)
+            if report.ok:
+                _record_call_changes(entries, report, actor)
             if not report.ok:
                 transaction.set_rollback(True)
     except DatabaseError as error:
@@ -231,6 +237,7 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set):
     label = entry.location.split("(", 1)[-1].rstrip(")")
     if existing is not None and _same_values(existing, instance):
         report.unchanged.append(label)
+        entry.outcome = "unchanged"
         return existing
     try:
         with transaction.atomic():
@@ -238,6 +245,7 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set):
     except IntegrityError as error:
         report.problems.append(LoadProblem(entry.location, None, _first_line(error)))
         return None
+    entry.outcome = "updated" if existing is not None else "created"
     (report.updated if existing is not None else report.created).append(label)
     return instance
 
@@ -331,6 +339,25 @@ def _remove_rules_not_in_sources(loaded_calls, rules_in_sources, report: LoadRep
         for rule in stale:
             report.removed.append(f"calls.callrule {reference} {rule.code}")
         stale.delete()
+
+
+def _record_call_changes(entries: list[FixtureEntry], report: LoadReport, actor) -> None:
+    """One record entry per call created, or changed in itself or in its rules."""
+    changed: dict[str, Action] = {}
+    for entry in entries:
+        fields = entry.raw["fields"]
+        if entry.label == "calls.call" and entry.outcome in {"created", "updated"}:
+            action = Action.CALL_LOADED if entry.outcome == "created" else Action.CALL_UPDATED
+            changed[fields["reference"]] = action
+        elif entry.label == "calls.callrule" and entry.outcome in {"created", "updated"}:
+            changed.setdefault(fields["call"][0], Action.CALL_UPDATED)
+    for label in report.removed:
+        changed.setdefault(label.split()[1], Action.CALL_UPDATED)
+    for call in Call.objects.filter(reference__in=changed):
+        event_record(
+            action=changed[call.reference], actor=actor, call=call,
+            details={"reference": call.reference, "parameters_hash": call.parameters_hash()},
+        )
 
 
 def _check_call_as_a_whole(call: Call, report: LoadReport) -> None:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "calls",
     "eligibility",
     "consortia",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -230,3 +230,25 @@ def test_load_reference_data_twice_changes_nothing():
 def test_the_fixtures_can_also_be_read_by_django_loaddata():
     call_command("loaddata", str(ESCP_S3_FILE), verbosity=0)
     assert Call.objects.filter(reference="COS-CLUSTPARTNS-2017-3-02").count() == 1
+
+
+def test_loading_a_new_call_and_editing_it_are_each_on_the_record(django_user_model):
+    from audit.models import Event
+
+    admin = django_user_model.objects.create_superuser(email="admin@example.org", password="x")
+    call_fixtures_load(sources=[("call.json", json.dumps(new_call_objects()))], actor=admin)
+    edited = new_call_objects(max_grant="300000.00")
+    call_fixtures_load(sources=[("call.json", json.dumps(edited))], actor=admin)
+    call_fixtures_load(sources=[("call.json", json.dumps(edited))], actor=admin)
+
+    events = Event.objects.filter(call__reference="TEST-CALL-01")
+    assert [event.action for event in events] == ["call_loaded", "call_updated"]
+    assert all(event.actor == admin for event in events)
+
+
+def test_a_rejected_load_leaves_nothing_on_the_record():
+    from audit.models import Event
+
+    before = Event.objects.count()
+    load(new_call_objects(cofinancing_rate="2"))
+    assert Event.objects.count() == before

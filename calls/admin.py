@@ -176,9 +176,12 @@ class CallAdmin(admin.ModelAdmin):
         """Upload call fixture files; every problem is shown, or what was loaded."""
         if not self.may_load_fixtures(request):
             raise PermissionDenied
-        form = CallFixtureUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            form = CallFixtureUploadForm(request.POST, request.FILES)
+        else:
+            form = CallFixtureUploadForm()
         report = None
-        if request.method == "POST" and form.is_valid():
+        if form.is_bound and form.is_valid():
             report = call_fixtures_load(sources=form.sources(), actor=request.user)
             if report.ok:
                 form = CallFixtureUploadForm()

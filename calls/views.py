@@ -3,10 +3,20 @@ import unicodedata
 from django.db.models import TextChoices
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from . import countries
-from .models import Call, Country, EccpStatus, OrganisationType, Participation, RegionCategory
+from .models import (
+    Call, Country, EccpStatus, OrganisationType, Participation, RegionCategory, RuleCode,
+)
+
+# Headings of the eligible-country groups (plural, unlike the choice labels).
+PARTICIPATION_HEADINGS = {
+    Participation.Basis.EU_MEMBER: _("EU Member States"),
+    Participation.Basis.EEA: _("EEA countries"),
+    Participation.Basis.ASSOCIATION: _("Countries associated to the programme"),
+}
 
 
 @require_safe
@@ -26,6 +36,7 @@ def call_detail(request: HttpRequest, reference: str) -> HttpResponse:
     eligible_countries = eligible_countries_by_basis(call)
     return render(request, "calls/detail.html", {
         "call": call,
+        "rules": sorted(call.rules.all(), key=lambda rule: RuleCode.values.index(rule.code)),
         "organisation_types": labels(OrganisationType, call.allowed_organisation_types),
         "region_categories": labels(RegionCategory, call.qualifying_region_categories),
         "eccp_statuses": labels(EccpStatus, call.accepted_eccp_statuses),
@@ -58,7 +69,10 @@ def eligible_countries_by_basis(call: Call) -> list[tuple[str, list[Country]]]:
             participation.country
         )
     return [
-        (basis.label, sorted(countries_by_basis[basis].values(), key=name_sort_key))
+        (
+            PARTICIPATION_HEADINGS.get(basis, basis.label),
+            sorted(countries_by_basis[basis].values(), key=name_sort_key),
+        )
         for basis in Participation.Basis
         if basis in countries_by_basis
     ]

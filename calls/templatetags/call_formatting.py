@@ -15,18 +15,12 @@ ZONE_NAMES = {
 }
 
 
-def _decimal_places(value: Decimal, most: int) -> int:
-    """As few decimal places as ``value`` needs, at most ``most``: 75 not 75.00."""
-    rounded = value.quantize(Decimal(1).scaleb(-most))
-    exponent = rounded.normalize().as_tuple().exponent
-    return max(0, min(most, -exponent)) if isinstance(exponent, int) else 0
+def _localized_number(value: Decimal, decimal_places: int) -> str:
+    return number_format(value, decimal_pos=decimal_places, use_l10n=True, force_grouping=True)
 
 
-def _localized_number(value: Decimal, most_decimals: int) -> str:
-    return number_format(
-        value, decimal_pos=_decimal_places(value, most_decimals), use_l10n=True,
-        force_grouping=True,
-    )
+def _is_whole(value: Decimal) -> bool:
+    return value == value.to_integral_value()
 
 
 @register.filter
@@ -34,7 +28,9 @@ def euro(amount: Decimal | int | None) -> str:
     """``EUR 2,800,000`` (English) or ``EUR 2.800.000`` (Romanian); cents only when present."""
     if amount is None or amount == "":
         return ""
-    return _("EUR %(amount)s") % {"amount": _localized_number(Decimal(amount), 2)}
+    amount = Decimal(amount)
+    decimal_places = 0 if _is_whole(amount) else 2
+    return _("EUR %(amount)s") % {"amount": _localized_number(amount, decimal_places)}
 
 
 @register.filter
@@ -42,7 +38,9 @@ def percent(fraction: Decimal | None) -> str:
     """A rate stored as a fraction, as a percentage: 0.75 becomes ``75 %``."""
     if fraction is None or fraction == "":
         return ""
-    return _("%(rate)s %%") % {"rate": _localized_number(Decimal(fraction) * 100, 2)}
+    rate = (Decimal(fraction) * 100).normalize()
+    decimal_places = 0 if _is_whole(rate) else -rate.as_tuple().exponent
+    return _("%(rate)s %%") % {"rate": _localized_number(rate, decimal_places)}
 
 
 @register.filter

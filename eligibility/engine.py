@@ -1,0 +1,116 @@
+"""The engine: run every rule the call configures and turn the outcomes into a verdict.
+
+Nothing stops at the first failure: the report carries one outcome per configured rule,
+each with what was found, what the call requires, where the call says so and what would
+fix it.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from calls.models import Severity
+
+from .facts import CallParameters, ConsortiumFacts
+from .wording import language_fixed
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    MISSING = "missing"  # the facts the rule needs are not given yet
+
+
+class Verdict(StrEnum):
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    INCOMPLETE = "incomplete"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one rule found. ``actual`` and ``required`` are JSON-ready values.
+
+    Treat it as a value. It is not frozen only because a check builds a dozen of them and
+    frozen dataclasses take twice as long to build.
+    """
+
+    rule: str
+    status: Status
+    severity: str
+    message: str
+    actual: Any = None
+    required: Any = None
+    reference: str = ""
+    hint: str = ""
+
+    @property
+    def is_blocking(self) -> bool:
+        return self.severity == Severity.BLOCKING
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "status": str(self.status),
+            "severity": str(self.severity),
+            "actual": self.actual,
+            "required": self.required,
+            "message": self.message,
+            "reference": self.reference,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    call: str
+    verdict: Verdict
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def submission_allowed(self) -> bool:
+        return self.verdict == Verdict.ELIGIBLE
+
+    @property
+    def is_eligible(self) -> bool:
+        return self.verdict == Verdict.ELIGIBLE
+
+    def outcome(self, rule: str) -> Outcome | None:
+        return next((outcome for outcome in self.outcomes if outcome.rule == rule), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report in the JSON shape of the API and the CLI."""
+        return {
+            "call": self.call,
+            "verdict": str(self.verdict),
+            "submission_allowed": self.submission_allowed,
+            "outcomes": [outcome.to_dict() for outcome in self.outcomes],
+        }
+
+
+def verdict_of(outcomes: tuple[Outcome, ...] | list[Outcome]) -> Verdict:
+    """Not eligible if a blocking rule fails; else incomplete if one lacks facts; else eligible.
+
+    Advisory outcomes never change the verdict.
+    """
+    blocking = [outcome.status for outcome in outcomes if outcome.is_blocking]
+    if Status.FAIL in blocking:
+        return Verdict.NOT_ELIGIBLE
+    if Status.MISSING in blocking:
+        return Verdict.INCOMPLETE
+    return Verdict.ELIGIBLE
+
+
+def evaluate(facts: ConsortiumFacts, params: CallParameters, *, as_of: datetime) -> Report:
+    """Run every rule the call configures on ``facts`` at the instant ``as_of``."""
+    with language_fixed():
+        outcomes = tuple(
+            RULES_BY_CODE[setting.code].evaluate(facts, params, as_of)
+            for setting in params.rules
+            if setting.code in RULES_BY_CODE
+        )
+    return Report(call=params.reference, verdict=verdict_of(outcomes), outcomes=outcomes)
+
+
+# The rules build Outcome objects, so they are imported once this module defines them.
+from .rules import RULES_BY_CODE  # noqa: E402

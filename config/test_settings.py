@@ -8,3 +8,5 @@ from .settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Lock-outs after failed logins are tested on their own (tests/test_security.py).
+AXES_ENABLED = False

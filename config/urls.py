@@ -2,11 +2,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from eligibility.api import api as eligibility_api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", eligibility_api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("calls.urls")),
+    path("", include("eligibility.urls")),
     prefix_default_language=False,
 )

@@ -14,6 +14,8 @@ from calls.models import Call, Participation, Region, RuleCode
 
 Role = Literal["coordinator", "partner"]
 
+CENT = Decimal("0.01")
+
 COORDINATOR: Role = "coordinator"
 PARTNER: Role = "partner"
 
@@ -186,21 +188,10 @@ def build_call_parameters(call: Call) -> CallParameters:
 
 def facts_from_consortium(consortium) -> ConsortiumFacts:
     """Snapshot a saved ``consortia.Consortium`` and its members (one query for the members)."""
-    members = tuple(
-        MemberFacts(
-            name=member.name,
-            country=member.country_id or (member.region.country_id if member.region_id else None),
-            region=member.region.code if member.region_id else None,
-            region_name=member.region.name if member.region_id else None,
-            region_category=member.region.category if member.region_id else None,
-            organisation_type=member.organisation_type or None,
-            eccp_status=member.eccp_status or None,
-            role=COORDINATOR if member.is_coordinator else PARTNER,
-        )
-        for member in consortium.members.select_related("country", "region").order_by(
-            "-is_coordinator", "id"
-        )
+    rows = consortium.members.select_related("country", "region").order_by(
+        "-is_coordinator", "id"
     )
+    members = tuple(member_facts(member) for member in rows)
     project = ProjectFacts(
         acronym=consortium.acronym or None,
         duration_months=consortium.duration_months,
@@ -211,8 +202,23 @@ def facts_from_consortium(consortium) -> ConsortiumFacts:
     return ConsortiumFacts(project=project, members=members)
 
 
+def member_facts(member) -> MemberFacts:
+    """One ``consortia.Member`` as the rules see it (its region already selected)."""
+    region = member.region if member.region_id else None
+    return MemberFacts(
+        name=member.name,
+        country=member.country_id or (region.country_id if region else None),
+        region=region.code if region else None,
+        region_name=region.name if region else None,
+        region_category=region.category if region else None,
+        organisation_type=member.organisation_type or None,
+        eccp_status=member.eccp_status or None,
+        role=COORDINATOR if member.is_coordinator else PARTNER,
+    )
+
+
 __all__ = [
     "COORDINATOR", "PARTNER", "CallParameters", "ConsortiumFacts", "MemberFacts",
     "ProjectFacts", "QualifyingRegion", "RuleSetting", "build_call_parameters",
-    "call_parameters", "facts_from_consortium",
+    "call_parameters", "facts_from_consortium", "member_facts",
 ]

@@ -13,14 +13,11 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from calls.models import EccpStatus, OrganisationType, RegionCategory, RuleCode
 
 from .engine import Outcome, Status
-from .facts import CallParameters, ConsortiumFacts, MemberFacts
+from .facts import CENT, CallParameters, ConsortiumFacts, MemberFacts
 from .wording import (
     _, both, choice_label, choice_labels, country_list, country_name, day_text, either,
     instant_text, money, ngettext, ordered_values, percent,
 )
-
-CENT = Decimal("0.01")
-
 
 def names(members: list[MemberFacts]) -> str:
     return ", ".join(member.name for member in members)
@@ -95,10 +92,10 @@ class EligibleCountries(Rule):
         }
         if outside:
             message = ngettext(
-                "%(members)s is not established in a country taking part in %(programme)s "
-                "on %(date)s.",
-                "%(members)s are not established in countries taking part in %(programme)s "
-                "on %(date)s.",
+                "%(members)s is not established in a country taking part in the programme on "
+                "the deadline date, %(date)s.",
+                "%(members)s are not established in countries taking part in the programme on "
+                "the deadline date, %(date)s.",
                 len(outside),
             ) % {**context, "members": with_country(outside)}
             hint = _(
@@ -113,9 +110,10 @@ class EligibleCountries(Rule):
             return self.outcome(params, Status.MISSING, message, actual=actual, required=required,
                                 hint=_("Give the country in which each member is established."))
         message = ngettext(
-            "The member is established in a country taking part in %(programme)s on %(date)s.",
-            "All %(count)d members are established in countries taking part in %(programme)s "
-            "on %(date)s.",
+            "The member is established in a country taking part in the programme on the "
+            "deadline date, %(date)s.",
+            "All %(count)d members are established in countries taking part in the programme "
+            "on the deadline date, %(date)s.",
             len(members),
         ) % {**context, "count": len(members)}
         return self.outcome(params, Status.PASS, message, actual=actual, required=required)

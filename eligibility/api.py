@@ -1,0 +1,71 @@
+"""The JSON API: POST /api/v1/eligibility-checks, described at /api/openapi.json and /api/docs.
+
+The view reads the raw body and hands it to the contract, exactly as the CLI does, so that
+numbers keep their decimals and every problem is reported in the same words. Nothing is stored.
+"""
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.openapi.schema import REF_TEMPLATE
+
+from .contract import CheckRequestIn, ErrorsOut, InvalidRequest, ReportOut, check_request, to_json
+
+JSON = "application/json"
+
+
+class EligibilityApi(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Add the request body's schema: the view reads the body itself, so ninja cannot."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        request_schema = CheckRequestIn.model_json_schema(ref_template=REF_TEMPLATE)
+        definitions = request_schema.pop("$defs", {})
+        schema.add_schema_definitions({**definitions, CheckRequestIn.__name__: request_schema})
+        return schema
+
+
+api = EligibilityApi(
+    title="Cluster-call eligibility pre-check",
+    version="1",
+    description=(
+        "Checks whether a consortium may apply to an EU cluster-partnership call, rule by "
+        "rule, with the reason for each outcome. It is a pre-check: the call text prevails."
+    ),
+    urls_namespace="eligibility_api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+REQUEST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {JSON: {"schema": {"$ref": REF_TEMPLATE.format(model=CheckRequestIn.__name__)}}},
+    }
+}
+
+
+@api.post(
+    "/v1/eligibility-checks",
+    response={200: ReportOut, 400: ErrorsOut},
+    openapi_extra=REQUEST_BODY,
+    summary="Check a consortium against a call",
+    description=(
+        "Returns one outcome per rule the call configures and the verdict: `not_eligible` if "
+        "a blocking rule fails, else `incomplete` if one lacks facts, else `eligible`. "
+        "Invalid input gives 400 with every problem as `path: message`. Nothing is stored."
+    ),
+)
+def eligibility_check(request: HttpRequest):
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return json_response({"errors": [_("body: too large")]}, status=400)
+    try:
+        report = check_request(body)
+    except InvalidRequest as error:
+        return json_response({"errors": error.errors}, status=400)
+    return json_response(report.to_dict())
+
+
+def json_response(payload: dict, status: int = 200) -> HttpResponse:
+    return HttpResponse(to_json(payload), status=status, content_type=JSON)

@@ -51,6 +51,11 @@ def page(client, url: str) -> str:
     return response.content.decode()
 
 
+def collapsed(html: str) -> str:
+    """The page with every run of white space made one space."""
+    return re.sub(r"\s+", " ", html)
+
+
 def references_in_order(html: str) -> list[str]:
     return re.findall(r'href="/calls/([^/"]+)/"', html)
 
@@ -72,6 +77,7 @@ def test_home_shows_each_calls_key_parameters(client):
     assert "75 %" in html
     assert "12 to 24 months" in html
     assert "20 to 24 months" in html
+    assert "3 entities, 3 countries" in collapsed(html)
     assert "8 March 2018, 17:00" in html
     assert "Brussels time" in html
 

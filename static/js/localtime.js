@@ -24,7 +24,9 @@
     if (!window.Intl || !Intl.DateTimeFormat) {
       return;
     }
-    var formatter = formatterFor(document.documentElement.lang);
+    var language = document.documentElement.lang;
+    // English pages write dates the EU way (8 March 2018), as the server does.
+    var formatter = formatterFor(language === "en" ? "en-GB" : language);
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
     document.querySelectorAll("time[data-localtime]").forEach(function (element) {
       var instant = new Date(element.getAttribute("datetime"));

@@ -182,6 +182,23 @@ def test_call_page_shows_contact_outputs_partner_search_and_rules(client):
     assert "Advisory: reported, does not block" in html
 
 
+def test_call_page_links_to_the_explanation_of_its_rules(client):
+    html = page(client, reverse("calls:detail", args=[ESCP_S3]))
+
+    assert f'href="{reverse("eligibility:call_rules", args=[ESCP_S3])}"' in html
+
+
+def test_call_page_offers_a_consortium_check_exactly_when_that_page_is_installed(client):
+    check_url = url_if_exists("consortia:create", ESCP_S3)
+
+    html = page(client, reverse("calls:detail", args=[ESCP_S3]))
+
+    if check_url:
+        assert f'href="{check_url}">Check a consortium</a>' in html
+    else:
+        assert "Check a consortium" not in html
+
+
 def test_call_page_is_found_by_the_reference_as_printed_on_the_call_text(client):
     html = page(client, reverse("calls:detail", args=[ESCP_S3_AS_PRINTED]))
 
@@ -277,3 +294,22 @@ def test_amounts_are_written_in_euro_for_the_active_language(language, amount, e
 def test_rates_are_written_as_percentages(language, rate, expected):
     with translation.override(language):
         assert percent(rate) == expected
+
+
+def test_signed_in_user_sees_their_address_and_logs_out_with_a_posted_form(client, django_user_model):
+    user = django_user_model.objects.create_user(email="applicant@example.org", password="x")
+    client.force_login(user)
+    logout_url = url_if_exists("logout")
+
+    html = page(client, reverse("calls:home"))
+
+    assert "applicant@example.org" in html
+    assert "Administration" not in html
+    if logout_url:
+        assert f'<form action="{logout_url}" method="post"' in html
+
+
+def test_staff_see_a_link_to_the_administration(admin_client):
+    html = page(admin_client, reverse("calls:home"))
+
+    assert f'href="{reverse("admin:index")}">Administration</a>' in html

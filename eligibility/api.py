@@ -36,11 +36,9 @@ api = EligibilityApi(
     openapi_url="/openapi.json",
 )
 
+REQUEST_SCHEMA_REF = REF_TEMPLATE.format(model=CheckRequestIn.__name__)
 REQUEST_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {JSON: {"schema": {"$ref": REF_TEMPLATE.format(model=CheckRequestIn.__name__)}}},
-    }
+    "requestBody": {"required": True, "content": {JSON: {"schema": {"$ref": REQUEST_SCHEMA_REF}}}}
 }
 
 

@@ -401,7 +401,7 @@ def describe(error: dict) -> str:
 
 
 def member_set_problems(members: list, failed: set) -> list[Problem]:
-    """One coordinator at most; no organisation listed twice (names compared case-insensitively)."""
+    """At most one coordinator; no organisation twice (names compared case-insensitively)."""
     problems = []
     coordinator = None
     seen: dict[str, int] = {}

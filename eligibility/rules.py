@@ -422,7 +422,8 @@ class EccpRegistration(Rule):
         statuses = ", ".join(choice_labels(EccpStatus, accepted))
         if refused:
             described = ", ".join(
-                f"{member.name} ({choice_label(EccpStatus, member.eccp_status)})" for member in refused
+                f"{member.name} ({choice_label(EccpStatus, member.eccp_status)})"
+                for member in refused
             )
             message = _(
                 "ECCP status not accepted by this call: %(members)s. The call accepts: "
@@ -551,7 +552,7 @@ class CofinancingRate(Rule):
 
     @staticmethod
     def share(grant: Decimal, costs: Decimal) -> Decimal:
-        """The grant as a fraction of the costs, to 0.01 %, rounded up so 75.001 % shows 75.01 %."""
+        """The grant as a share of the costs, to 0.01 %, rounded up: 75.001 % shows 75.01 %."""
         return (grant / costs).quantize(Decimal("0.0001"), rounding=ROUND_CEILING)
 
     def explain(self, params):
@@ -586,7 +587,8 @@ class Duration(Rule):
         if params.min_duration_months <= months <= params.max_duration_months:
             return self.outcome(params, Status.PASS, message, actual=months, required=required)
         return self.outcome(params, Status.FAIL, message, actual=months, required=required,
-                            hint=_("Plan the project to last %(min)d to %(max)d months.") % context)
+                            hint=_("Plan the project to last %(min)d to %(max)d months.")
+                            % context)
 
     def explain(self, params):
         return _("The project must last between %(min)d and %(max)d months.") % {

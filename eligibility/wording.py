@@ -69,7 +69,8 @@ def amount_text(amount: Decimal, decimals: int = 2) -> str:
     """``amount`` with grouped thousands and the language's separators (groups of three)."""
     decimal_separator, thousand_separator = _number_separators(current_language())
     text = f"{amount:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", decimal_separator).replace("\0", thousand_separator)
+    grouped = text.replace(",", "\0").replace(".", decimal_separator)
+    return grouped.replace("\0", thousand_separator)
 
 
 def money(amount: Decimal) -> str:

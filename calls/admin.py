@@ -169,7 +169,9 @@ class CallAdmin(admin.ModelAdmin):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
-        extra_context = {**(extra_context or {}), "may_load_fixtures": self.may_load_fixtures(request)}
+        extra_context = {
+            **(extra_context or {}), "may_load_fixtures": self.may_load_fixtures(request),
+        }
         return super().changelist_view(request, extra_context)
 
     def load_fixture_view(self, request: HttpRequest) -> HttpResponse:

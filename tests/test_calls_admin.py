@@ -184,7 +184,7 @@ def test_uploading_a_file_that_is_not_json_says_so(admin_client):
     assert "malformed JSON" in response.content.decode()
 
 
-def test_an_upload_above_the_size_limit_is_refused_before_it_is_read(admin_client, settings):
+def test_an_upload_above_the_size_limit_is_refused_and_nothing_is_loaded(admin_client, settings):
     settings.CALL_FIXTURE_MAX_BYTES = 1000
     fixture = new_call_fixture("COS-TEST-LARGE")
     before = database_state()

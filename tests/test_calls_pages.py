@@ -136,7 +136,10 @@ def test_call_page_shows_the_deadline_in_brussels_time_and_in_utc_for_the_browse
     assert '<time datetime="2018-03-08T17:00:00+01:00">8 March 2018, 17:00</time>' in html
     assert "Brussels time" in html
     assert "(CET)" in html
-    assert '<time datetime="2018-03-08T16:00:00Z" data-localtime>8 March 2018, 16:00 UTC</time>' in html
+    assert (
+        '<time datetime="2018-03-08T16:00:00Z" data-localtime>8 March 2018, 16:00 UTC</time>'
+        in html
+    )
     assert "1 March 2018, 17:00" in html  # questions answered until
 
 
@@ -150,7 +153,7 @@ def test_call_page_shows_every_condition_on_applicants(client):
         assert label in html
 
 
-def test_call_page_lists_the_countries_taking_part_on_the_deadline_with_the_kosovo_footnote(client):
+def test_call_page_lists_countries_taking_part_on_the_deadline_with_the_kosovo_footnote(client):
     html = page(client, reverse("calls:detail", args=[ESCP_S3]))
 
     assert "EU Member States (28)" in html
@@ -213,7 +216,9 @@ def test_unknown_call_reference_gives_404(client):
 
 
 @pytest.mark.parametrize("reference", [ESCP_S3, CLUSTER_EXCELLENCE])
-def test_call_page_takes_three_queries_whatever_the_call(client, django_assert_num_queries, reference):
+def test_call_page_takes_three_queries_whatever_the_call(
+    client, django_assert_num_queries, reference,
+):
     # The call with its programme and classification, its rules, the countries taking part.
     with django_assert_num_queries(3):
         client.get(reverse("calls:detail", args=[reference]))
@@ -296,7 +301,9 @@ def test_rates_are_written_as_percentages(language, rate, expected):
         assert percent(rate) == expected
 
 
-def test_signed_in_user_sees_their_address_and_logs_out_with_a_posted_form(client, django_user_model):
+def test_signed_in_user_sees_their_address_and_logs_out_with_a_posted_form(
+    client, django_user_model,
+):
     user = django_user_model.objects.create_user(email="applicant@example.org", password="x")
     client.force_login(user)
     logout_url = url_if_exists("logout")

@@ -5,6 +5,7 @@ numbers keep their decimals and every problem is reported in the same words. Not
 """
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.schema import REF_TEMPLATE
@@ -54,15 +55,17 @@ REQUEST_BODY = {
     ),
 )
 def eligibility_check(request: HttpRequest):
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        return json_response({"errors": [_("body: too large")]}, status=400)
-    try:
-        report = check_request(body)
-    except InvalidRequest as error:
-        return json_response({"errors": error.errors}, status=400)
-    return json_response(report.to_dict())
+    # The API has no language prefix; messages follow the Accept-Language header instead.
+    with translation.override(translation.get_language_from_request(request)):
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return json_response({"errors": [_("body: too large")]}, status=400)
+        try:
+            report = check_request(body)
+        except InvalidRequest as error:
+            return json_response({"errors": error.errors}, status=400)
+        return json_response(report.to_dict())
 
 
 def json_response(payload: dict, status: int = 200) -> HttpResponse:

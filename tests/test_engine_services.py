@@ -1,0 +1,93 @@
+"""Checking saved consortia: the snapshot is built in a fixed number of queries."""
+from datetime import date, datetime
+from decimal import Decimal
+import zoneinfo
+
+import pytest
+
+from accounts.models import User
+from calls.models import Call, Region
+from consortia.models import Consortium, Member
+from eligibility.facts import build_call_parameters, call_parameters, facts_from_consortium
+from eligibility.services import check_consortium
+
+pytestmark = pytest.mark.django_db
+
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+ESCP_S3 = "COS-CLUSTPARTNS-2017-3-02"
+MEMBERS = [
+    ("Cluster Nord-Est", "RO", "RO21", "cluster_organisation", "registered"),
+    ("Distretto Campano", "IT", "ITF3", "business_network", "requested"),
+    ("Cluster Stuttgart", "DE", "DE11", "cluster_organisation", "registered"),
+    ("Ukrainian Textile Cluster", "UA", None, "cluster_organisation", "requested"),
+]
+
+
+@pytest.fixture
+def consortium() -> Consortium:
+    call = Call.objects.get(reference=ESCP_S3)
+    owner = User.objects.create_user(email="owner@example.org", password="a-long-password-42")
+    consortium = Consortium.objects.create(
+        owner=owner, call=call, acronym="TEXS3", duration_months=24,
+        start_date=date(2018, 11, 1), total_eligible_costs=Decimal("466667.00"),
+        requested_grant=Decimal("350000.00"),
+    )
+    for number, (name, country, region, kind, eccp) in enumerate(MEMBERS):
+        Member.objects.create(
+            consortium=consortium, name=name, country_id=country,
+            region=Region.objects.get(classification=call.region_classification, code=region)
+            if region else None,
+            organisation_type=kind, eccp_status=eccp, is_coordinator=number == 0,
+        )
+    return consortium
+
+
+def test_a_saved_consortium_is_checked_against_its_call(consortium):
+    report = check_consortium(consortium, as_of=datetime(2018, 3, 1, 9, tzinfo=BRUSSELS))
+    assert report.call == ESCP_S3
+    assert str(report.verdict) == "eligible"
+
+
+def test_checking_defaults_to_now_which_is_after_the_deadline(consortium):
+    report = check_consortium(consortium)
+    assert report.outcome("deadline").status == "fail"
+    assert str(report.verdict) == "not_eligible"
+
+
+def test_the_snapshot_takes_one_query_and_keeps_member_facts(
+    consortium, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        facts = facts_from_consortium(consortium)
+    coordinator = facts.members[0]
+    assert (coordinator.name, coordinator.country, coordinator.region,
+            coordinator.region_category, coordinator.role) == (
+        "Cluster Nord-Est", "RO", "RO21", "less_developed", "coordinator")
+    assert facts.members[3].region is None
+    assert facts.project.requested_grant == Decimal("350000.00")
+
+
+def test_the_call_parameters_take_four_queries_and_are_cached_per_call(
+    django_assert_num_queries
+):
+    call = Call.objects.get(reference=ESCP_S3)
+    with django_assert_num_queries(4):
+        params = call_parameters(call)
+    with django_assert_num_queries(0):
+        assert call_parameters(call) is params
+
+
+def test_the_eligible_countries_are_those_taking_part_on_the_deadline_date():
+    params = build_call_parameters(Call.objects.get(reference=ESCP_S3))
+    assert {"GB", "GR", "XK", "UA", "IS", "TR", "RO"} <= params.eligible_countries
+    assert not {"NO", "LI", "CH", "US"} & params.eligible_countries
+    assert len(params.eligible_countries) == 39
+    assert params.deadline_local.isoformat() == "2018-03-08T17:00:00+01:00"
+
+
+def test_the_parameters_list_the_qualifying_regions_per_country():
+    params = build_call_parameters(Call.objects.get(reference=ESCP_S3))
+    romanian = {region.code for region in params.qualifying_regions["RO"]}
+    assert romanian == {"RO11", "RO12", "RO21", "RO22", "RO31", "RO41", "RO42"}
+    assert "DE" in params.countries_with_regions and "UA" not in params.countries_with_regions
+    assert [setting.code for setting in params.rules][-1] == "cluster_org_per_region"

@@ -12,5 +12,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("calls.urls")),
     path("", include("eligibility.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("consortia/", include("consortia.urls")),
     prefix_default_language=False,
 )

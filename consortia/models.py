@@ -4,7 +4,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
 
@@ -20,6 +20,17 @@ class ConsortiumQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(owner=user)
+
+    def with_members(self):
+        """Each consortium with its call and its members (countries and regions) fetched."""
+        return self.select_related("call", "call__programme").prefetch_related(
+            models.Prefetch(
+                "members",
+                queryset=Member.objects.select_related("country", "region").order_by(
+                    "-is_coordinator", "id"
+                ),
+            )
+        )
 
 
 class Consortium(models.Model):
@@ -83,6 +94,24 @@ class Consortium(models.Model):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def snapshot(self) -> dict:
+        """The consortium and its members as plain JSON-ready data, as a submission keeps it."""
+        members = self.members.select_related("country", "region").order_by("-is_coordinator", "id")
+        return {
+            "call": self.call.reference,
+            "acronym": self.acronym,
+            "title": self.title,
+            "duration_months": self.duration_months,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "total_eligible_costs": _decimal_text(self.total_eligible_costs),
+            "requested_grant": _decimal_text(self.requested_grant),
+            "members": [member.snapshot() for member in members],
+        }
+
+
+def _decimal_text(amount) -> str | None:
+    return None if amount is None else str(amount)
+
 
 class Member(models.Model):
     consortium = models.ForeignKey(
@@ -131,3 +160,116 @@ class Member(models.Model):
     @property
     def role(self) -> str:
         return "coordinator" if self.is_coordinator else "partner"
+
+    def snapshot(self) -> dict:
+        return {
+            "name": self.name,
+            "country": self.country_id,
+            "region": self.region.code if self.region_id else None,
+            "region_name": self.region.name if self.region_id else None,
+            "region_category": self.region.category if self.region_id else None,
+            "organisation_type": self.organisation_type or None,
+            "eccp_status": self.eccp_status or None,
+            "eccp_profile_url": self.eccp_profile_url or None,
+            "role": self.role,
+        }
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def active(self):
+        """Submissions that stand: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Submission(models.Model):
+    """A consortium as submitted: what was checked, against which parameters, and when.
+
+    Nothing here changes after it is written except the withdrawal fields; a withdrawn
+    submission stays as history. At most one submission of a consortium stands at a time.
+    """
+
+    WITHDRAWAL_FIELDS = frozenset({"withdrawn_at", "withdrawn_by"})
+
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.PROTECT, related_name="submissions",
+        verbose_name=_("consortium"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    snapshot = models.JSONField(_("consortium as submitted"))
+    outcomes = models.JSONField(_("outcomes"))
+    verdict = models.CharField(_("verdict"), max_length=20)
+    call_parameters = models.JSONField(_("call parameters used"))
+    call_parameters_hash = models.CharField(_("call parameters hash"), max_length=64)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("withdrawn by"),
+    )
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        get_latest_by = "submitted_at"
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium"], condition=Q(withdrawn_at__isnull=True),
+                name="submission_one_standing_per_consortium",
+                violation_error_message=_("This consortium is already submitted."),
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict="eligible"),
+                name="submission_verdict_eligible",
+                violation_error_message=_("Only an eligible consortium can be submitted."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="submission_withdrawal_names_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True)
+                | Q(withdrawn_at__gte=models.F("submitted_at")),
+                name="submission_withdrawn_after_submitted",
+            ),
+        ]
+        indexes = [models.Index(fields=["consortium", "-submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot.get('acronym', '')} ({self.submitted_at.isoformat()})"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def outcomes_for_display(self) -> list[dict]:
+        """The stored outcomes, worded in the active language when that wording was kept."""
+        language = (get_language() or "en").split("-")[0]
+        shown = []
+        for outcome in self.outcomes:
+            wording = outcome.get("wording", {}).get(language, {})
+            shown.append({**outcome, **wording})
+        return shown
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            changing = set(kwargs.get("update_fields") or ())
+            if not changing or not changing <= self.WITHDRAWAL_FIELDS:
+                raise SubmissionIsImmutable(
+                    "A submission is kept as submitted; only its withdrawal can be recorded."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SubmissionIsImmutable("A submission is history and is never deleted.")
+
+
+class SubmissionIsImmutable(Exception):
+    """Raised on an attempt to change or delete a recorded submission."""

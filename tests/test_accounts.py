@@ -109,9 +109,8 @@ def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same
 
 @pytest.mark.parametrize("name", ["login", "password_reset", "accounts:signup"])
 def test_account_pages_render_in_romanian_too(client, name):
-    with translation.override("ro"):
-        url = reverse(name)
-    with_language = client.get(url)
+    with translation.override("ro"):  # restores the language the page's request switches to
+        with_language = client.get(reverse(name))
 
     assert with_language.status_code == 200
     assert '<html lang="ro">' in with_language.content.decode()

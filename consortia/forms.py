@@ -1,0 +1,237 @@
+"""The consortium page's forms: the project data and one row per member.
+
+Forms check the shape of what is typed (a region of the chosen country, an https address on
+clustercollaboration.eu, an amount in cents, one coordinator, no organisation twice). Whether
+the consortium meets the call's rules is the eligibility panel's business, never a form error.
+"""
+from dataclasses import dataclass
+import unicodedata
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _, ngettext
+
+from calls.countries import country_name
+from calls.models import Call, Country, Region
+from eligibility.facts import call_parameters
+
+from .models import ECCP_URL_VALIDATOR, Consortium, Member
+
+MAX_MEMBERS = 50
+
+
+def _sort_key(text: str) -> str:
+    """Order names as a reader expects: Ț with T, É with E, case ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+@dataclass(frozen=True)
+class MemberChoices:
+    """The country and region lists of a call's member rows, built once per page.
+
+    Countries taking part in the call's programme on the deadline date come first, then every
+    other country; regions are those of the call's classification, grouped by country.
+    """
+
+    countries: list
+    regions: list
+    region_queryset: object
+    country_of_region: dict[str, str]
+
+    @classmethod
+    def for_call(cls, call: Call) -> "MemberChoices":
+        eligible = call_parameters(call).eligible_countries
+        named = sorted(
+            ((code, country_name(code)) for code in Country.objects.values_list("code", flat=True)),
+            key=lambda pair: _sort_key(pair[1]),
+        )
+        countries = [
+            ("", _("Choose a country")),
+            (_("Taking part in this call"), [pair for pair in named if pair[0] in eligible]),
+            (_("Other countries"), [pair for pair in named if pair[0] not in eligible]),
+        ]
+        if call.region_classification_id:
+            region_queryset = Region.objects.filter(
+                classification_id=call.region_classification_id
+            ).select_related("country")
+        else:
+            region_queryset = Region.objects.none()
+        by_country: dict[str, list[tuple[str, str]]] = {}
+        country_of_region: dict[str, str] = {}
+        for pk, code, name, country in region_queryset.order_by("code").values_list(
+            "pk", "code", "name", "country_id"
+        ):
+            by_country.setdefault(country, []).append((str(pk), f"{name} ({code})"))
+            country_of_region[str(pk)] = country
+        regions = [("", _("No region or not known yet"))] + [
+            (country_name(country), options)
+            for country, options in sorted(
+                by_country.items(), key=lambda item: _sort_key(country_name(item[0]))
+            )
+        ]
+        return cls(countries, regions, region_queryset, country_of_region)
+
+
+class RegionSelect(forms.Select):
+    """A region list whose options say which country they belong to (``data-country``),
+    so that ``static/js/region-filter.js`` can show only the chosen country's regions."""
+
+    country_of_region: dict[str, str] = {}
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-region-filter": "", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        country = self.country_of_region.get(str(value))
+        if country:
+            option["attrs"]["data-country"] = country
+        return option
+
+
+class ConsortiumForm(forms.ModelForm):
+    class Meta:
+        model = Consortium
+        fields = [
+            "acronym", "title", "duration_months", "start_date", "total_eligible_costs",
+            "requested_grant",
+        ]
+        localized_fields = ["total_eligible_costs", "requested_grant"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "total_eligible_costs": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "requested_grant": forms.TextInput(attrs={"inputmode": "decimal"}),
+        }
+        help_texts = {
+            "acronym": _("A short name for the project; you can change it later."),
+            "duration_months": _("Whole months, for example 24."),
+            "start_date": _("The day the project is planned to begin."),
+            "total_eligible_costs": _("In euro, with at most two decimals, for example 466666.67."),
+            "requested_grant": _("In euro, with at most two decimals; the call caps the grant."),
+        }
+        error_messages = {
+            "acronym": {"required": _("Give the project an acronym, even a provisional one.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model refuses 0 months (its validator reports it next to the field); say so
+        # to the browser as well.
+        self.fields["duration_months"].widget.attrs["min"] = 1
+
+
+# The model's own check, under a code of its own: a URL field would otherwise replace its
+# message (code "invalid") with the generic "Enter a valid URL.".
+ECCP_PROFILE_ADDRESS = RegexValidator(
+    ECCP_URL_VALIDATOR.regex, ECCP_URL_VALIDATOR.message, code="not_on_eccp"
+)
+
+
+class MemberForm(forms.ModelForm):
+    eccp_profile_url = forms.URLField(
+        label=_("ECCP profile URL"), required=False, assume_scheme="https",
+        validators=[ECCP_PROFILE_ADDRESS],
+        help_text=_("The https address of the published profile on clustercollaboration.eu."),
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "name", "country", "region", "organisation_type", "eccp_status", "eccp_profile_url",
+            "is_coordinator",
+        ]
+        widgets = {"region": RegionSelect}
+        help_texts = {
+            "region": _(
+                "The NUTS 2 region where the organisation is established. Countries outside "
+                "the classification have no region: leave it empty."
+            ),
+            "is_coordinator": _("Exactly one member coordinates the consortium."),
+        }
+        error_messages = {
+            "name": {"required": _("Give the member's legal name, or leave the whole row empty.")},
+        }
+
+    def __init__(self, *args, choices: MemberChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = choices.countries
+        region = self.fields["region"]
+        region.queryset = choices.region_queryset
+        region.widget.country_of_region = choices.country_of_region
+        region.choices = choices.regions
+        self.fields["organisation_type"].choices = [
+            ("", _("Choose a type")), *self.fields["organisation_type"].choices[1:]
+        ]
+        self.fields["eccp_status"].choices = [
+            ("", _("Choose a status")), *self.fields["eccp_status"].choices[1:]
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        country, region = cleaned.get("country"), cleaned.get("region")
+        if region is not None:
+            if country is None:
+                self.add_error("country", _("Choose the country of the region %(region)s.")
+                               % {"region": region})
+            elif region.country_id != country.code:
+                self.add_error("region", _(
+                    "%(region)s is not a region of %(country)s. Choose one of its regions, or "
+                    "leave the region empty."
+                ) % {"region": region, "country": country_name(country.code)})
+        return cleaned
+
+
+def _same_organisation(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class BaseMemberFormSet(forms.BaseInlineFormSet):
+    """Every member of a consortium on one page: one coordinator, no organisation twice."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this member when saving")
+
+    def kept_forms(self) -> list[forms.Form]:
+        """Rows that will be saved: neither removed nor left empty."""
+        return [
+            form for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and not self._should_delete_form(form)
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+
+    def clean(self):
+        super().clean()
+        kept = self.kept_forms()
+        coordinators = [form for form in kept if form.cleaned_data.get("is_coordinator")]
+        if kept and not coordinators:
+            kept[0].add_error("is_coordinator", _("Mark one member as the coordinator."))
+        elif len(coordinators) > 1:
+            message = ngettext(
+                "Only one member can be the coordinator; %(count)d is marked.",
+                "Only one member can be the coordinator; %(count)d are marked.",
+                len(coordinators),
+            ) % {"count": len(coordinators)}
+            for form in coordinators:
+                form.add_error("is_coordinator", message)
+        first_row_of: dict[str, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            if form not in kept or not form.cleaned_data.get("name"):
+                continue
+            key = _same_organisation(form.cleaned_data["name"])
+            if key in first_row_of:
+                form.add_error("name", _(
+                    "This organisation is already member %(number)d. List each organisation once."
+                ) % {"number": first_row_of[key]})
+            else:
+                first_row_of[key] = number
+
+
+MemberFormSet = forms.inlineformset_factory(
+    Consortium, Member, form=MemberForm, formset=BaseMemberFormSet, extra=1,
+    can_delete=True, can_delete_extra=False, max_num=MAX_MEMBERS, validate_max=True,
+    absolute_max=MAX_MEMBERS,
+)

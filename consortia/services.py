@@ -1,0 +1,203 @@
+"""Writes that touch a consortium and its members or submissions: each atomic, each checking
+its preconditions on the locked consortium row at the moment of writing."""
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from eligibility.engine import Report
+from eligibility.services import check_consortium
+
+from .forms import ConsortiumForm, MemberFormSet
+from .models import Consortium, Submission
+
+
+class ConsortiumActionRefused(Exception):
+    """A write the consortium's state does not allow now; ``str()`` is for the applicant."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class ConsortiumNotEditable(ConsortiumActionRefused):
+    def __init__(self):
+        super().__init__(_(
+            "This consortium is submitted and cannot be changed. Withdraw the submission "
+            "before the deadline to edit it again."
+        ))
+
+
+class AlreadySubmitted(ConsortiumActionRefused):
+    def __init__(self):
+        super().__init__(_("This consortium is already submitted."))
+
+
+class DeadlinePassed(ConsortiumActionRefused):
+    def __init__(self):
+        super().__init__(_("The call's deadline has passed: nothing can be submitted or "
+                           "withdrawn any more."))
+
+
+class NotEligible(ConsortiumActionRefused):
+    def __init__(self, report: Report):
+        super().__init__(_(
+            "Only an eligible consortium can be submitted. The eligibility panel shows what "
+            "to change."
+        ))
+        self.report = report
+
+
+class NothingToWithdraw(ConsortiumActionRefused):
+    def __init__(self):
+        super().__init__(_("This consortium has no submission to withdraw."))
+
+
+def submission_refusal(
+    consortium: Consortium, report: Report, now: datetime
+) -> ConsortiumActionRefused | None:
+    """Why ``consortium`` cannot be submitted at ``now`` given its ``report``, or None if it can.
+
+    The one definition of "may be submitted": the page asks it to offer the button, and
+    ``consortium_submit`` asks it again on the locked row before writing.
+    """
+    if not consortium.is_editable:
+        return AlreadySubmitted()
+    if not consortium.call.is_open(now):
+        return DeadlinePassed()
+    if not report.submission_allowed:
+        return NotEligible(report)
+    return None
+
+
+def withdrawal_refusal(consortium: Consortium, now: datetime) -> ConsortiumActionRefused | None:
+    """Why the standing submission of ``consortium`` cannot be withdrawn at ``now``, or None."""
+    if consortium.is_editable:
+        return NothingToWithdraw()
+    if not consortium.call.is_open(now):
+        return DeadlinePassed()
+    return None
+
+
+def _locked(consortium: Consortium) -> Consortium:
+    return (
+        Consortium.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=consortium.pk)
+    )
+
+
+def consortium_draft_save(
+    *, form: ConsortiumForm, members: MemberFormSet, owner=None
+) -> Consortium:
+    """Save a draft's project data and its member rows together, or nothing.
+
+    ``form`` and ``members`` are valid bound forms of the same consortium; a new consortium
+    needs its ``owner`` and already carries its call. Refused when the consortium was
+    submitted meanwhile.
+    """
+    with transaction.atomic():
+        consortium = form.instance
+        if consortium.pk is None:
+            consortium.owner = owner
+        elif not _locked(consortium).is_editable:
+            raise ConsortiumNotEditable()
+        consortium = form.save()
+        members.instance = consortium
+        rows = members.save(commit=False)
+        for member in members.deleted_objects:
+            member.delete()
+        # The database allows one coordinator at a time: save the one who steps down first.
+        for member in sorted(rows, key=lambda member: member.is_coordinator):
+            member.consortium = consortium
+            member.save()
+    return consortium
+
+
+def _outcomes_in_every_language(consortium: Consortium, now: datetime) -> tuple[Report, list]:
+    """Check once per language, so that the stored outcomes read well in each of them.
+
+    The statuses do not depend on the language; only the wording of messages and hints does.
+    The report returned, and the wording stored first, are those of the active language.
+    """
+    active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    reports: dict[str, Report] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            reports[language] = check_consortium(consortium, as_of=now)
+    report = reports.get(active) or reports[settings.LANGUAGE_CODE]
+    outcomes = []
+    for position, outcome in enumerate(report.outcomes):
+        stored = outcome.to_dict()
+        stored["message"], stored["hint"] = str(outcome.message), str(outcome.hint)
+        stored["wording"] = {
+            language: {
+                "message": str(worded.outcomes[position].message),
+                "hint": str(worded.outcomes[position].hint),
+            }
+            for language, worded in reports.items()
+        }
+        outcomes.append(stored)
+    return report, outcomes
+
+
+def consortium_submit(*, consortium: Consortium, user, now: datetime | None = None) -> Submission:
+    """Submit ``consortium``: keep what was checked, against which parameters, and when.
+
+    The consortium row is locked, then the deadline and the verdict are checked at ``now``
+    (default: the present instant) before anything is written; a refusal raises a
+    :class:`ConsortiumActionRefused` saying why. Afterwards the consortium is read-only.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(consortium)
+        if locked.owner_id != user.pk:
+            raise PermissionDenied
+        report, outcomes = _outcomes_in_every_language(locked, now)
+        refusal = submission_refusal(locked, report, now)
+        if refusal is not None:
+            raise refusal
+        call = locked.call
+        submission = Submission.objects.create(
+            consortium=locked,
+            submitted_by=user,
+            submitted_at=now,
+            snapshot=locked.snapshot(),
+            outcomes=outcomes,
+            verdict=str(report.verdict),
+            call_parameters=call.parameters(),
+            call_parameters_hash=call.parameters_hash(),
+        )
+        locked.status = Consortium.Status.SUBMITTED
+        locked.save(update_fields=["status", "updated_at"])
+    consortium.status = locked.status
+    return submission
+
+
+def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = None) -> Submission:
+    """Withdraw the standing submission before the deadline; the consortium is a draft again.
+
+    The submission is kept, marked as withdrawn by ``user`` at ``now``.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(consortium)
+        if locked.owner_id != user.pk:
+            raise PermissionDenied
+        refusal = withdrawal_refusal(locked, now)
+        if refusal is not None:
+            raise refusal
+        submission = Submission.objects.select_for_update().active().get(consortium=locked)
+        submission.withdrawn_at = now
+        submission.withdrawn_by = user
+        submission.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        locked.status = Consortium.Status.DRAFT
+        locked.save(update_fields=["status", "updated_at"])
+    consortium.status = locked.status
+    return submission

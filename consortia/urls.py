@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consortia"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("new/", views.create, name="create"),
+    path("new/<str:reference>/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/submissions/<int:submission_pk>/", views.report, name="report"),
+]

@@ -1,0 +1,178 @@
+"""The consortium forms check the shape of what is typed, never the call's rules."""
+import pytest
+
+from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
+from consortia.models import Consortium
+from tests.consortium_factories import (
+    ELIGIBLE_MEMBERS, ELIGIBLE_PROJECT, escp_call, form_data, make_consortium, make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def bound_forms(project=None, members=None, consortium=None):
+    call = escp_call()
+    consortium = consortium or Consortium(call=call)
+    data = form_data(project, members, call=call, existing=list(consortium.members.all()) if consortium.pk else [])
+    form = ConsortiumForm(data, instance=consortium)
+    formset = MemberFormSet(data, instance=consortium, prefix="members",
+                            form_kwargs={"choices": MemberChoices.for_call(call)})
+    return form, formset
+
+
+def member(**changes):
+    return {**ELIGIBLE_MEMBERS[1], **changes}
+
+
+def test_a_complete_eligible_consortium_is_valid():
+    form, members = bound_forms()
+
+    assert form.is_valid(), form.errors
+    assert members.is_valid(), members.errors
+
+
+def test_a_draft_with_only_an_acronym_is_valid():
+    form, members = bound_forms({"acronym": "DRAFT"}, [])
+
+    assert form.is_valid(), form.errors
+    assert members.is_valid()
+
+
+def test_a_member_row_with_only_a_name_is_valid_for_a_draft():
+    form, members = bound_forms({"acronym": "DRAFT"}, [{"name": "Only a name", "is_coordinator": True}])
+
+    assert members.is_valid(), members.errors
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("duration_months", "0", "greater than or equal to 1"),
+    ("duration_months", "-3", "greater than or equal to"),
+    ("duration_months", "twelve", "whole number"),
+    ("total_eligible_costs", "100.005", "2 decimal places"),
+    ("requested_grant", "-1", "greater than or equal to 0"),
+    ("requested_grant", "lots", "Enter a number"),
+    ("start_date", "2018-02-30", "valid date"),
+    ("acronym", "", "acronym"),
+])
+def test_a_project_field_of_the_wrong_shape_is_a_form_error(field, value, expected):
+    form, _members = bound_forms({**ELIGIBLE_PROJECT, field: value})
+
+    assert not form.is_valid()
+    assert expected in " ".join(form.errors[field])
+
+
+@pytest.mark.parametrize("row, field, expected", [
+    (member(region="RO11"), "region", "is not a region of"),
+    (member(country="", region="PT11"), "country", "Choose the country"),
+    (member(eccp_profile_url="https://example.com/cluster"), "eccp_profile_url", "clustercollaboration.eu"),
+    (member(eccp_profile_url="http://www.clustercollaboration.eu/x"), "eccp_profile_url", "clustercollaboration.eu"),
+    (member(eccp_profile_url="https://clustercollaboration.eu.evil.example/x"), "eccp_profile_url", "clustercollaboration.eu"),
+    (member(name=""), "name", "legal name"),
+    (member(country="ZZ"), "country", "Select a valid choice"),
+    (member(organisation_type="university"), "organisation_type", "Select a valid choice"),
+])
+def test_a_member_field_of_the_wrong_shape_is_an_error_next_to_it(row, field, expected):
+    _form, members = bound_forms(members=[ELIGIBLE_MEMBERS[0], row])
+
+    assert not members.is_valid()
+    assert expected in " ".join(members.forms[1].errors[field])
+
+
+def test_an_ecp_profile_on_the_platform_with_or_without_www_is_accepted():
+    rows = [
+        ELIGIBLE_MEMBERS[0],
+        member(eccp_profile_url="https://clustercollaboration.eu/cluster-organisations/norte"),
+    ]
+    _form, members = bound_forms(members=rows)
+
+    assert members.is_valid(), members.errors
+
+
+def test_two_coordinators_are_an_error_on_each_coordinator():
+    rows = [ELIGIBLE_MEMBERS[0], member(is_coordinator=True), ELIGIBLE_MEMBERS[2]]
+    _form, members = bound_forms(members=rows)
+
+    assert not members.is_valid()
+    assert "Only one member can be the coordinator" in members.forms[0].errors["is_coordinator"][0]
+    assert "Only one member can be the coordinator" in members.forms[1].errors["is_coordinator"][0]
+    assert "is_coordinator" not in members.forms[2].errors
+
+
+def test_members_without_a_coordinator_are_an_error_on_the_first_member():
+    rows = [{**ELIGIBLE_MEMBERS[0], "is_coordinator": False}, member()]
+    _form, members = bound_forms(members=rows)
+
+    assert not members.is_valid()
+    assert members.forms[0].errors["is_coordinator"] == ["Mark one member as the coordinator."]
+
+
+def test_the_same_organisation_twice_is_an_error_on_the_second_row_whatever_the_case_and_spaces():
+    rows = [*ELIGIBLE_MEMBERS, member(name="  cluster   NORTE ")]
+    _form, members = bound_forms(members=rows)
+
+    assert not members.is_valid()
+    assert "already member 2" in members.forms[3].errors["name"][0]
+
+
+def test_a_member_outside_the_call_countries_is_no_form_error():
+    rows = [*ELIGIBLE_MEMBERS, member(name="Cluster Oslo", country="NO", region="")]
+    _form, members = bound_forms(members=rows)
+
+    assert members.is_valid(), members.errors
+
+
+def test_an_empty_new_row_is_ignored():
+    rows = [*ELIGIBLE_MEMBERS, {"name": ""}]
+    _form, members = bound_forms(members=rows)
+
+    assert members.is_valid(), members.errors
+    assert len(members.kept_forms()) == 3
+
+
+def test_switching_the_coordinator_between_saved_members_is_valid():
+    consortium = make_consortium(make_user())
+    saved = list(consortium.members.all())
+    rows = [
+        {**ELIGIBLE_MEMBERS[0], "is_coordinator": False},
+        {**ELIGIBLE_MEMBERS[1], "is_coordinator": True},
+        ELIGIBLE_MEMBERS[2],
+    ]
+    _form, members = bound_forms(members=rows, consortium=consortium)
+
+    assert [m.name for m in saved] == [row["name"] for row in ELIGIBLE_MEMBERS]
+    assert members.is_valid(), members.errors
+
+
+def test_countries_of_the_call_come_first_with_names_in_the_active_language(settings):
+    from django.utils import translation
+
+    with translation.override("ro"):
+        choices = MemberChoices.for_call(escp_call())
+    placeholder, (eligible_label, eligible), (other_label, others) = choices.countries
+    eligible_names = dict(eligible)
+
+    assert eligible_names["RO"] == "România"
+    assert eligible_names["DE"] == "Germania"
+    assert "GB" in eligible_names  # still a member state on 8 March 2018
+    assert "NO" in dict(others) and "NO" not in eligible_names
+    assert "US" in dict(others)
+
+
+def test_regions_are_grouped_by_country_and_tagged_with_it():
+    choices = MemberChoices.for_call(escp_call())
+    groups = dict(choices.regions[1:])
+
+    assert ("%s" % dict(groups["Romania"])[next(iter(dict(groups["Romania"])))]).endswith(")")
+    romanian = [label for _value, label in groups["Romania"]]
+    assert "Nord-Vest (RO11)" in romanian
+    assert all(country == "RO" for value, country in choices.country_of_region.items()
+               if value in dict(groups["Romania"]))
+
+
+def test_the_region_list_says_each_option_s_country_for_the_filter_script():
+    form, members = bound_forms()
+    html = str(members.forms[0]["region"])
+
+    assert "data-region-filter" in html
+    assert '<optgroup label="Romania">' in html
+    assert 'data-country="RO"' in html

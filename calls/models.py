@@ -414,8 +414,12 @@ class CallQuerySet(models.QuerySet):
                 models.When(deadline__gt=now, then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
-            )
-        ).order_by("-is_open", "deadline")
+            ),
+        ).order_by(
+            "-is_open",
+            models.Case(models.When(deadline__gt=now, then="deadline")).asc(),
+            models.F("deadline").desc(),
+        )
 
 
 class CallManager(models.Manager.from_queryset(CallQuerySet)):

@@ -7,3 +7,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data (countries, regions, calls) once for the whole session."""
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a Romanian page must not leak its language into the next test."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

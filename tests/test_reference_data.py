@@ -146,3 +146,19 @@ def test_full_clean_explains_a_broken_invariant_in_words():
     call.min_duration_months = 30
     with pytest.raises(ValidationError, match="minimum duration"):
         call.full_clean()
+
+
+def test_calls_are_listed_open_ones_first_then_the_latest_closed_one_first():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    Call.objects.filter(reference="COS-CLUSTER-2018-03-02").update(deadline=now + timedelta(days=9))
+    listing = [call.reference for call in Call.objects.filter(is_practice=False).for_listing(now)]
+    assert listing == ["COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02"]
+
+    Call.objects.filter(reference="COS-CLUSTER-2018-03-02").update(deadline=now - timedelta(days=9))
+    Call.objects.filter(reference="COS-CLUSTPARTNS-2017-3-02").update(deadline=now - timedelta(days=99))
+    listing = [call.reference for call in Call.objects.filter(is_practice=False).for_listing(now)]
+    assert listing == ["COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02"]

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -192,5 +193,6 @@ def report(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
         "call": consortium.call,
         "submission": submission,
         "snapshot": submission.snapshot,
+        "start_date": parse_date(submission.snapshot.get("start_date") or ""),
         "outcomes": submission.outcomes_for_display,
     })

@@ -222,6 +222,7 @@ def test_the_report_shows_the_call_the_members_every_outcome_and_the_instant(cli
     for outcome in submission.outcomes:
         assert outcome["reference"] in html
     assert "8 March 2018, 16:59" in html
+    assert "1 November 2018" in html  # the planned start, as submitted
     assert "This is a pre-check, not a decision." in html
     assert "The call text prevails" in html
     assert 'href="/static/css/print.css" media="print"' in html

@@ -21,13 +21,17 @@
       return child.cloneNode(true);
     });
 
-    function belongs(option, country) {
-      return !option.value || !country || option.getAttribute("data-country") === country;
+    function belongs(option, country, kept) {
+      return !option.value || !country || option.value === kept ||
+        option.getAttribute("data-country") === country;
     }
 
-    function rebuild() {
+    // On the first pass the region chosen before (even one of another country, which the
+    // server has just reported next to the field) stays listed: nothing typed is hidden.
+    function rebuild(keepChoice) {
       var country = countrySelect.value;
       var selected = regionSelect.value;
+      var kept = keepChoice ? selected : null;
       var keepSelected = false;
       while (regionSelect.firstChild) {
         regionSelect.removeChild(regionSelect.firstChild);
@@ -36,14 +40,14 @@
         if (node.tagName === "OPTGROUP") {
           var group = node.cloneNode(false);
           Array.prototype.forEach.call(node.children, function (option) {
-            if (belongs(option, country)) {
+            if (belongs(option, country, kept)) {
               group.appendChild(option.cloneNode(true));
             }
           });
           if (group.children.length) {
             regionSelect.appendChild(group);
           }
-        } else if (belongs(node, country)) {
+        } else if (belongs(node, country, kept)) {
           regionSelect.appendChild(node.cloneNode(true));
         }
       });
@@ -55,8 +59,10 @@
       regionSelect.value = keepSelected ? selected : "";
     }
 
-    countrySelect.addEventListener("change", rebuild);
-    rebuild();
+    countrySelect.addEventListener("change", function () {
+      rebuild(false);
+    });
+    rebuild(true);
   }
 
   function start() {

@@ -12,53 +12,19 @@ from typing import Any
 from calls.models import Severity
 
 from .facts import CallParameters, ConsortiumFacts
+from .outcomes import Outcome, Status
+from .rules import RULES_BY_CODE
 from .wording import language_fixed
 
+BLOCKING = Severity.BLOCKING.value
 
-class Status(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    MISSING = "missing"  # the facts the rule needs are not given yet
+__all__ = ["Outcome", "Report", "Status", "Verdict", "evaluate", "verdict_of"]
 
 
 class Verdict(StrEnum):
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"
     INCOMPLETE = "incomplete"
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What one rule found. ``actual`` and ``required`` are JSON-ready values.
-
-    Treat it as a value. It is not frozen only because a check builds a dozen of them and
-    frozen dataclasses take twice as long to build.
-    """
-
-    rule: str
-    status: Status
-    severity: str
-    message: str
-    actual: Any = None
-    required: Any = None
-    reference: str = ""
-    hint: str = ""
-
-    @property
-    def is_blocking(self) -> bool:
-        return self.severity == Severity.BLOCKING
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "status": str(self.status),
-            "severity": str(self.severity),
-            "actual": self.actual,
-            "required": self.required,
-            "message": self.message,
-            "reference": self.reference,
-            "hint": self.hint,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +59,7 @@ def verdict_of(outcomes: tuple[Outcome, ...] | list[Outcome]) -> Verdict:
 
     Advisory outcomes never change the verdict.
     """
-    blocking = [outcome.status for outcome in outcomes if outcome.is_blocking]
+    blocking = {outcome.status for outcome in outcomes if outcome.severity == BLOCKING}
     if Status.FAIL in blocking:
         return Verdict.NOT_ELIGIBLE
     if Status.MISSING in blocking:
@@ -110,7 +76,3 @@ def evaluate(facts: ConsortiumFacts, params: CallParameters, *, as_of: datetime)
             if setting.code in RULES_BY_CODE
         )
     return Report(call=params.reference, verdict=verdict_of(outcomes), outcomes=outcomes)
-
-
-# The rules build Outcome objects, so they are imported once this module defines them.
-from .rules import RULES_BY_CODE  # noqa: E402

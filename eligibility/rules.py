@@ -1,7 +1,7 @@
 """The rules a call can configure, one small class each.
 
 Every rule has a stable ``code`` (``calls.models.RuleCode``), a docstring citing the part of
-the call text it implements, ``evaluate`` returning an :class:`~eligibility.engine.Outcome`
+the call text it implements, ``evaluate`` returning an :class:`~eligibility.outcomes.Outcome`
 and ``explain`` describing it in plain language for the call's rules page. Rules read only
 the facts and the call's parameters: they never query the database and never hard-code a
 threshold. A rule ``missing`` facts says so instead of guessing; it fails only when the
@@ -9,14 +9,15 @@ facts already given cannot pass whatever the missing ones turn out to be.
 """
 from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 from calls.models import EccpStatus, OrganisationType, RegionCategory, RuleCode
 
-from .engine import Outcome, Status
+from .outcomes import Outcome, Status
 from .facts import CENT, CallParameters, ConsortiumFacts, MemberFacts
 from .wording import (
-    _, both, choice_label, choice_labels, country_list, country_name, day_text, either,
-    instant_text, money, ngettext, ordered_values, percent,
+    _, both, choice_label, choice_labels, country_list, country_name, current_language,
+    day_text, either, instant_text, money, ngettext, ordered_values, per_call, percent,
 )
 
 def names(members: list[MemberFacts]) -> str:
@@ -28,6 +29,11 @@ def with_country(members: list[MemberFacts]) -> str:
 
 
 def category_text(params: CallParameters) -> str:
+    return _category_text(params, current_language())
+
+
+@lru_cache(maxsize=256)
+def _category_text(params: CallParameters, language: str) -> str:
     words = choice_labels(RegionCategory, params.qualifying_region_categories)
     return either(f"“{word.lower()}”" for word in words)
 
@@ -42,6 +48,11 @@ class Rule:
     """One condition of a call. Subclasses set ``code`` and implement ``evaluate``."""
 
     code: str = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A plain string: outcomes carry it and the call's settings are keyed by it.
+        cls.code = RuleCode(cls.code).value
 
     def evaluate(self, facts: ConsortiumFacts, params: CallParameters, as_of: datetime) -> Outcome:
         raise NotImplementedError
@@ -77,19 +88,24 @@ class EligibleCountries(Rule):
 
     code = RuleCode.ELIGIBLE_COUNTRIES
 
+    @per_call
+    def call_terms(self, params) -> tuple[tuple[str, ...], dict[str, str]]:
+        context = {
+            "programme": params.programme_name,
+            "date": day_text(params.participation_date),
+        }
+        return tuple(sorted(params.eligible_countries)), context
+
     def evaluate(self, facts, params, as_of):
         eligible = params.eligible_countries
-        required = sorted(eligible)
+        countries, context = self.call_terms(params)
+        required = list(countries)
         members = facts.members
         actual = list(dict.fromkeys(member.country for member in members if member.country))
         if not members:
             return self.no_members(params, actual=actual, required=required)
         outside = [m for m in members if m.country is not None and m.country not in eligible]
         unknown = [m for m in members if m.country is None]
-        context = {
-            "programme": params.programme_name,
-            "date": day_text(params.participation_date),
-        }
         if outside:
             message = ngettext(
                 "%(members)s is not established in a country taking part in the programme on "
@@ -267,6 +283,10 @@ class OrganisationTypes(Rule):
 
     code = RuleCode.ORGANISATION_TYPES
 
+    @per_call
+    def accepted_text(self, params) -> str:
+        return ", ".join(choice_labels(OrganisationType, params.allowed_organisation_types))
+
     def evaluate(self, facts, params, as_of):
         allowed = params.allowed_organisation_types
         required = list(ordered_values(OrganisationType, allowed))
@@ -278,7 +298,7 @@ class OrganisationTypes(Rule):
             return self.no_members(params, actual=actual, required=required)
         wrong = [m for m in members if m.organisation_type and m.organisation_type not in allowed]
         unknown = [m for m in members if not m.organisation_type]
-        accepted = ", ".join(choice_labels(OrganisationType, allowed))
+        accepted = self.accepted_text(params)
         if wrong:
             described = ", ".join(
                 f"{member.name} ({choice_label(OrganisationType, member.organisation_type)})"
@@ -410,6 +430,10 @@ class EccpRegistration(Rule):
 
     code = RuleCode.ECCP_REGISTRATION
 
+    @per_call
+    def accepted_text(self, params) -> str:
+        return ", ".join(choice_labels(EccpStatus, params.accepted_eccp_statuses))
+
     def evaluate(self, facts, params, as_of):
         accepted = params.accepted_eccp_statuses
         required = list(ordered_values(EccpStatus, accepted))
@@ -419,7 +443,7 @@ class EccpRegistration(Rule):
             return self.no_members(params, actual=actual, required=required)
         refused = [m for m in members if m.eccp_status and m.eccp_status not in accepted]
         unknown = [m for m in members if not m.eccp_status]
-        statuses = ", ".join(choice_labels(EccpStatus, accepted))
+        statuses = self.accepted_text(params)
         if refused:
             described = ", ".join(
                 f"{member.name} ({choice_label(EccpStatus, member.eccp_status)})"
@@ -464,6 +488,10 @@ class MaxGrant(Rule):
 
     code = RuleCode.MAX_GRANT
 
+    @per_call
+    def maximum_text(self, params) -> str:
+        return money(params.max_grant)
+
     def evaluate(self, facts, params, as_of):
         grant = facts.project.requested_grant
         maximum = params.max_grant
@@ -471,7 +499,7 @@ class MaxGrant(Rule):
         if grant is None:
             return self.outcome(params, Status.MISSING, _("The requested grant is not given."),
                                 required=required, hint=_("Give the EU grant you request."))
-        context = {"grant": money(grant), "maximum": money(maximum)}
+        context = {"grant": money(grant), "maximum": self.maximum_text(params)}
         if grant <= maximum:
             message = _(
                 "The requested grant of %(grant)s is within the maximum of %(maximum)s."
@@ -518,7 +546,7 @@ class CofinancingRate(Rule):
             )
         allowed = self.allowed(costs, rate)
         context = {
-            "grant": money(grant), "costs": money(costs), "rate": percent(rate),
+            "grant": money(grant), "costs": money(costs), "rate": self.rate_text(params),
             "allowed": money(allowed),
         }
         if grant <= costs * rate:
@@ -545,6 +573,10 @@ class CofinancingRate(Rule):
         ) % {**context, "needed": money(needed_costs)}
         return self.outcome(params, Status.FAIL, message, actual=str(grant),
                             required=str(allowed), hint=hint)
+
+    @per_call
+    def rate_text(self, params) -> str:
+        return percent(params.cofinancing_rate)
 
     @staticmethod
     def allowed(costs: Decimal, rate: Decimal) -> Decimal:
@@ -604,14 +636,22 @@ class StartWindow(Rule):
 
     code = RuleCode.START_WINDOW
 
+    @per_call
+    def window_terms(self, params) -> tuple[dict[str, str], dict[str, str]]:
+        window_from, window_to = params.start_window_from, params.start_window_to
+        return (
+            {"from": window_from.isoformat(), "to": window_to.isoformat()},
+            {"from": day_text(window_from), "to": day_text(window_to)},
+        )
+
     def evaluate(self, facts, params, as_of):
         start = facts.project.start_date
         window_from, window_to = params.start_window_from, params.start_window_to
         if window_from is None or window_to is None:
             return self.outcome(params, Status.PASS, _("The call sets no start window."),
                                 actual=start.isoformat() if start else None)
-        required = {"from": window_from.isoformat(), "to": window_to.isoformat()}
-        context = {"from": day_text(window_from), "to": day_text(window_to)}
+        required, window = self.window_terms(params)
+        required, context = dict(required), dict(window)
         if start is None:
             return self.outcome(
                 params, Status.MISSING, _("The project's start date is not given."),
@@ -649,13 +689,17 @@ class Deadline(Rule):
 
     code = RuleCode.DEADLINE
 
+    @per_call
+    def deadline_terms(self, params) -> tuple[str, str]:
+        return params.deadline_local.isoformat(), deadline_text(params.deadline_local, params)
+
     def evaluate(self, facts, params, as_of):
         deadline = params.deadline_local
-        required = deadline.isoformat()
+        required, deadline_wording = self.deadline_terms(params)
         checked = as_of.astimezone(deadline.tzinfo)
         context = {
-            "checked": deadline_text(as_of, params, seconds=True),
-            "deadline": deadline_text(deadline, params),
+            "checked": deadline_text(checked, params, seconds=True),
+            "deadline": deadline_wording,
         }
         if as_of < deadline:
             message = _("Checked at %(checked)s, before the deadline of %(deadline)s.") % context
@@ -688,6 +732,12 @@ class ClusterOrgPerRegion(Rule):
         {OrganisationType.CLUSTER_ORGANISATION, OrganisationType.BUSINESS_NETWORK}
     )
 
+    @per_call
+    def anchor_text(self, params) -> str:
+        return either(
+            label.lower() for label in choice_labels(OrganisationType, self.anchor_types)
+        )
+
     def evaluate(self, facts, params, as_of):
         by_region: dict[str, list[MemberFacts]] = {}
         unknown_region = []
@@ -697,18 +747,18 @@ class ClusterOrgPerRegion(Rule):
             elif member.country is None or member.country in params.countries_with_regions:
                 unknown_region.append(member)
         uncovered, pending = [], []
+        anchors = self.anchor_types
         for members in by_region.values():
-            if any(member.organisation_type in self.anchor_types for member in members):
+            types = {member.organisation_type for member in members}
+            if types & anchors:
                 continue
-            if any(not member.organisation_type for member in members):
+            if None in types:
                 pending.append(members)
             else:
                 uncovered.append(members)
         actual = len(by_region) - len(uncovered) - len(pending)
         required = len(by_region)
-        types = either(
-            label.lower() for label in choice_labels(OrganisationType, self.anchor_types)
-        )
+        types = self.anchor_text(params)
         if uncovered:
             regions = ", ".join(
                 f"{members[0].region_name} ({members[0].region})" for members in uncovered

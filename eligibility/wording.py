@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
-from typing import Iterable, Iterator
+from functools import lru_cache, wraps
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from django.utils import formats, translation
 
@@ -47,14 +47,32 @@ def _translated_plural(language: str, singular: str, plural: str, count: int) ->
 
 
 def gettext(message: str) -> str:
-    return _translated(current_language(), message)
+    return _translated(_fixed_language.get() or current_language(), message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return _translated_plural(current_language(), singular, plural, count)
+    language = _fixed_language.get() or current_language()
+    return _translated_plural(language, singular, plural, count)
 
 
 _ = gettext
+
+Wording = TypeVar("Wording")
+
+
+def per_call(method: Callable[..., Wording]) -> Callable[..., Wording]:
+    """Cache a rule's wording that depends only on the call, once per call and language.
+
+    ``method(self, params)`` must read nothing but ``params`` (compared by identity) and the
+    active language; what it returns is shared by every check, so it must not be changed.
+    """
+    cached = lru_cache(maxsize=256)(lambda rule, params, language: method(rule, params))
+
+    @wraps(method)
+    def wrapper(rule, params):
+        return cached(rule, params, current_language())
+
+    return wrapper
 
 
 @lru_cache(maxsize=16)

@@ -136,6 +136,14 @@ class CheckRequestIn(BaseModel):
     project: ProjectIn | None = None
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS)
 
+    @field_validator("call")
+    @classmethod
+    def call_is_printable(cls, value: str) -> str:
+        reference = printable_reference(value)
+        if reference is None:
+            raise ValueError(_("%(value)s is not a known call") % {"value": quoted(value)})
+        return reference
+
 
 class OutcomeOut(BaseModel):
     model_config = ConfigDict(title="Outcome")
@@ -223,7 +231,7 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
     call = None
     call_reference = document.get("call")
     if ("call",) not in failed and isinstance(call_reference, str):
-        call = Call.objects.by_reference(call_reference).first()
+        call = Call.objects.by_reference(printable_reference(call_reference)).first()
         if call is None:
             problems.append(Problem(
                 ("call",), _("%(value)s is not a known call") % {"value": quoted(call_reference)}
@@ -254,6 +262,12 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
     )
     as_of = parsed.as_of or now or timezone.now()
     return CheckRequest(call=call, params=params, facts=facts, as_of=as_of)
+
+
+def printable_reference(value: str) -> str | None:
+    """The reference without surrounding spaces, or None if it holds control characters."""
+    reference = value.strip()
+    return reference if reference.isprintable() else None
 
 
 def read_json(body: bytes | str) -> dict:

@@ -252,3 +252,13 @@ def test_parsing_a_request_takes_a_fixed_number_of_queries(django_assert_max_num
     for body in (small, large):
         with django_assert_max_num_queries(6):
             parse_check_request(json.dumps(body))
+
+
+@pytest.mark.parametrize("reference", ["COS\x00X", "\x07", "COS-CLUSTPARTNS-2017-3-02\n"])
+def test_a_call_reference_with_control_characters_is_unknown_not_a_crash(reference):
+    if reference.strip().isprintable():
+        assert parse_check_request(json.dumps(document(call=reference))).call
+    else:
+        assert errors_of(document(call=reference)) == [
+            f"call: {json.dumps(reference)} is not a known call"
+        ]

@@ -229,15 +229,40 @@ def test_my_consortia_lists_each_with_its_call_verdict_and_status(client, applic
     assert reverse("consortia:detail", args=[eligible.pk]) in html
 
 
-def test_my_consortia_is_read_in_a_number_of_queries_that_does_not_grow_with_calls(
-    client, applicant, call, django_assert_max_num_queries
-):
-    for number in range(3):
-        make_consortium(applicant, call, acronym=f"C{number}")
-    make_consortium(applicant, acronym="CLOSED")
+def dashboard_queries(client, count: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    with django_assert_max_num_queries(30):
-        client.get(reverse("consortia:dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("consortia:dashboard")).status_code == 200
+    return len(queries)
+
+
+def test_my_consortia_reads_each_call_s_parameters_once_whatever_the_number_of_consortia(
+    client, applicant, call
+):
+    make_consortium(applicant, call, acronym="FIRST")
+    make_consortium(applicant, acronym="CLOSED")
+    with_two = dashboard_queries(client, 2)
+    for number in range(4):
+        make_consortium(applicant, call, acronym=f"MORE{number}")
+
+    # At most one more query per consortium: its members, read by the eligibility facts.
+    assert dashboard_queries(client, 6) - with_two <= 4
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "eligibility.facts.facts_from_consortium reads the members again instead of using the "
+    "prefetched ones; asked of the engine's owner"
+))
+def test_my_consortia_is_read_in_a_fixed_number_of_queries(client, applicant, call):
+    make_consortium(applicant, call, acronym="FIRST")
+    make_consortium(applicant, acronym="CLOSED")
+    with_two = dashboard_queries(client, 2)
+    for number in range(4):
+        make_consortium(applicant, call, acronym=f"MORE{number}")
+
+    assert dashboard_queries(client, 6) == with_two
 
 
 def test_pages_show_the_deadline_in_brussels_time_and_the_readers_time_with_time_left(client, applicant, call):

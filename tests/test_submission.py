@@ -240,3 +240,20 @@ def test_the_report_reads_in_romanian_whatever_the_language_at_submission(client
                  client.get(url).context["outcomes"]]
 
     assert shown == [outcome["wording"]["ro"]["message"] for outcome in submission.outcomes]
+
+
+def test_the_consortium_row_is_locked_before_the_checks_where_the_database_can_lock(applicant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consortium = make_consortium(applicant)
+    with CaptureQueriesContext(connection) as queries:
+        consortium_submit(consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE)
+
+    statements = [query["sql"] for query in queries]
+    if connection.features.has_select_for_update:
+        first_lock = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
+        first_insert = next(i for i, sql in enumerate(statements) if sql.startswith("INSERT"))
+        assert first_lock < first_insert
+    else:
+        assert not any("FOR UPDATE" in sql for sql in statements)

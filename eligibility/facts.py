@@ -187,10 +187,19 @@ def build_call_parameters(call: Call) -> CallParameters:
 
 
 def facts_from_consortium(consortium) -> ConsortiumFacts:
-    """Snapshot a saved ``consortia.Consortium`` and its members (one query for the members)."""
-    rows = consortium.members.select_related("country", "region").order_by(
-        "-is_coordinator", "id"
-    )
+    """Snapshot a saved ``consortia.Consortium`` and its members.
+
+    One query for the members, or none when they were prefetched (``with_members()``);
+    prefetched members are put in the same order, coordinator first.
+    """
+    if "members" in getattr(consortium, "_prefetched_objects_cache", {}):
+        rows = sorted(
+            consortium.members.all(), key=lambda member: (not member.is_coordinator, member.pk)
+        )
+    else:
+        rows = consortium.members.select_related("country", "region").order_by(
+            "-is_coordinator", "id"
+        )
     members = tuple(member_facts(member) for member in rows)
     project = ProjectFacts(
         acronym=consortium.acronym or None,

@@ -91,3 +91,11 @@ def test_the_parameters_list_the_qualifying_regions_per_country():
     assert romanian == {"RO11", "RO12", "RO21", "RO22", "RO31", "RO41", "RO42"}
     assert "DE" in params.countries_with_regions and "UA" not in params.countries_with_regions
     assert [setting.code for setting in params.rules][-1] == "cluster_org_per_region"
+
+
+def test_prefetched_members_are_used_without_another_query(consortium, django_assert_num_queries):
+    prefetched = Consortium.objects.with_members().get(pk=consortium.pk)
+    with django_assert_num_queries(0):
+        facts = facts_from_consortium(prefetched)
+    assert facts == facts_from_consortium(consortium)
+    assert facts.members[0].role == "coordinator"

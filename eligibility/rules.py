@@ -115,10 +115,10 @@ class EligibleCountries(Rule):
                 len(outside),
             ) % {**context, "members": with_country(outside)}
             hint = _(
-                "Replace them with organisations established in a country taking part in "
-                "%(programme)s on %(date)s (EU Member States and the participating non-EU "
-                "countries), or correct the country if it is wrong."
-            ) % context
+                "Replace %(members)s with organisations established in a participating "
+                "country (the EU Member States and the non-EU countries taking part in the "
+                "programme on %(date)s), or correct the country if it is wrong."
+            ) % {**context, "members": names(outside)}
             return self.outcome(params, Status.FAIL, message, actual=actual,
                                 required=required, hint=hint)
         if unknown:

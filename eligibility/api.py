@@ -51,7 +51,8 @@ REQUEST_BODY = {
     description=(
         "Returns one outcome per rule the call configures and the verdict: `not_eligible` if "
         "a blocking rule fails, else `incomplete` if one lacks facts, else `eligible`. "
-        "Invalid input gives 400 with every problem as `path: message`. Nothing is stored."
+        "Invalid input gives 400 with every problem as `path: message`. Nothing is stored. "
+        "Messages are in the language of the Accept-Language header (English or Romanian)."
     ),
 )
 def eligibility_check(request: HttpRequest):

@@ -4,7 +4,8 @@ Exit status: 0 eligible, 1 not eligible or incomplete, 2 invalid input (errors o
 """
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from eligibility.contract import InvalidRequest, check_request, to_json
 from eligibility.engine import Report
@@ -54,26 +55,28 @@ class Command(BaseCommand):
             sys.exit(EXIT_INVALID)
 
 
-STATUS_MARKS = {"pass": "PASS", "fail": "FAIL", "missing": "MISSING"}
+STATUS_MARKS = {"pass": "PASS", "fail": "FAIL", "missing": "MISSING"}  # fixed, for grep
 
 
 def report_text(report: Report) -> str:
     """A plain table: one line per rule, then its message and hint indented."""
     data = report.to_dict()
     width = max((len(outcome["rule"]) for outcome in data["outcomes"]), default=4)
+    allowed = _("yes") if data["submission_allowed"] else _("no")
     lines = [
-        f"Call: {data['call']}",
-        f"Verdict: {data['verdict']} (submission allowed: "
-        f"{'yes' if data['submission_allowed'] else 'no'})",
+        _("Call: %(call)s") % {"call": data["call"]},
+        _("Verdict: %(verdict)s (submission allowed: %(allowed)s)")
+        % {"verdict": data["verdict"], "allowed": allowed},
         "",
     ]
+    advisory = " (%s)" % _("advisory")
     for outcome in data["outcomes"]:
         status = STATUS_MARKS[outcome["status"]]
-        advisory = " (advisory)" if outcome["severity"] == "advisory" else ""
-        lines.append(f"{status:<8} {outcome['rule']:<{width}}  {outcome['reference']}{advisory}")
+        note = advisory if outcome["severity"] == "advisory" else ""
+        lines.append(f"{status:<8} {outcome['rule']:<{width}}  {outcome['reference']}{note}")
         lines.append(f"{'':<8} {outcome['message']}")
         if outcome["hint"]:
             lines.append(f"{'':<8} -> {outcome['hint']}")
     lines.append("")
-    lines.append("This is a pre-check; the call text prevails.")
+    lines.append(_("This is a pre-check; the call text prevails."))
     return "\n".join(lines)

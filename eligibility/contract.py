@@ -8,7 +8,7 @@ models below, which also give the API its OpenAPI description; what needs the da
 twice) is checked afterwards, on the same document, so that every problem is reported at once.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone as dt_timezone
 from decimal import Decimal
 import json
 from typing import Annotated, Any, Literal
@@ -135,6 +135,17 @@ class CheckRequestIn(BaseModel):
     )
     project: ProjectIn | None = None
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS)
+
+    @field_validator("as_of")
+    @classmethod
+    def as_of_can_be_shown_in_any_time_zone(cls, value: datetime | None) -> datetime | None:
+        # Near year 1 or 9999 a time zone conversion leaves the calendar.
+        try:
+            if value is not None and not 1 < value.astimezone(dt_timezone.utc).year < 9999:
+                raise OverflowError
+        except OverflowError:
+            raise ValueError(_("out of range")) from None
+        return value
 
     @field_validator("call")
     @classmethod

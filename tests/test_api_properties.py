@@ -1,4 +1,5 @@
 """Whatever the body, the API answers 200 or 400, never 500 (hypothesis)."""
+from datetime import timedelta, timezone
 import json
 
 import pytest
@@ -15,8 +16,12 @@ json_values = st.recursive(
     | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=20,
 )
+offsets = st.timedeltas(min_value=timedelta(hours=-23, minutes=-59),
+                        max_value=timedelta(hours=23, minutes=59)).map(timezone)
+instants = st.datetimes(timezones=offsets).map(lambda instant: instant.isoformat())
+days = st.dates().map(lambda day: day.isoformat())
 field_values = (
-    st.none() | st.booleans() | st.integers(min_value=-10**20, max_value=10**20)
+    instants | days | st.none() | st.booleans() | st.integers(min_value=-10**20, max_value=10**20)
     | st.floats() .map(lambda value: value if value == value else 0.5)
     | st.text(max_size=30)
     | st.sampled_from(["RO", "ro", "EL", "UK", "XK", "ZZ", "RO21", "EL11", "UA11", "GR11",

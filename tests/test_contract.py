@@ -262,3 +262,8 @@ def test_a_call_reference_with_control_characters_is_unknown_not_a_crash(referen
         assert errors_of(document(call=reference)) == [
             f"call: {json.dumps(reference)} is not a known call"
         ]
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_an_instant_at_the_edge_of_the_calendar_is_out_of_range(as_of):
+    assert errors_of(document(as_of=as_of)) == ["as_of: out of range"]

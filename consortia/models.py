@@ -21,6 +21,30 @@ class ConsortiumQuerySet(models.QuerySet):
             return self.none()
         return self.filter(owner=user)
 
+    def visible_to(self, user):
+        """The consortia ``user`` may look at: the one definition every page, export and
+        count asks.
+
+        An administrator (superuser) sees every consortium. A national contact point sees
+        the consortia with a standing (not withdrawn) submission that have at least one
+        member from a country they answer for, never drafts. Everyone signed in sees the
+        consortia they created; anonymous visitors see none.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        standing = Submission.objects.filter(
+            consortium=models.OuterRef("pk"), withdrawn_at__isnull=True
+        )
+        from_their_countries = Member.objects.filter(
+            consortium=models.OuterRef("pk"),
+            country__national_contact_points__user=user,
+        )
+        return self.filter(
+            Q(owner=user) | (models.Exists(standing) & models.Exists(from_their_countries))
+        )
+
     def with_members(self):
         """Each consortium with its call and its members (countries and regions) fetched."""
         return self.select_related("call", "call__programme").prefetch_related(
@@ -273,3 +297,47 @@ class Submission(models.Model):
 
 class SubmissionIsImmutable(Exception):
     """Raised on an attempt to change or delete a recorded submission."""
+
+
+class SubmissionRecheck(models.Model):
+    """A later run of the rules over a standing submission, kept beside it.
+
+    Written when a call's parameters are corrected after submissions arrived
+    (``manage.py recheck_eligibility``). The submission itself, with its snapshot and the
+    outcomes it was submitted with, is never touched. ``outcomes`` keeps each rule's data
+    (code, status, severity, actual, required); ``changed`` says whether any rule's status or
+    the verdict differs from the submission's. One run shares one ``checked_at``.
+    """
+
+    class Verdict(models.TextChoices):
+        ELIGIBLE = "eligible", _("Eligible")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+        INCOMPLETE = "incomplete", _("Incomplete")
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="rechecks",
+        verbose_name=_("submission"),
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    call_parameters_hash = models.CharField(_("call parameters hash"), max_length=64)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    outcomes = models.JSONField(_("outcomes"))
+    changed = models.BooleanField(_("changed since submission"))
+
+    class Meta:
+        ordering = ["-checked_at"]
+        get_latest_by = "checked_at"
+        verbose_name = _("re-check")
+        verbose_name_plural = _("re-checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "checked_at"], name="recheck_once_per_run",
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["eligible", "not_eligible", "incomplete"]),
+                name="recheck_verdict_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} re-checked {self.checked_at.isoformat()}: {self.verdict}"

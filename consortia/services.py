@@ -1,18 +1,22 @@
 """Writes that touch a consortium and its members or submissions: each atomic, each checking
 its preconditions on the locked consortium row at the moment of writing."""
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from eligibility.engine import Report
+from calls.models import Call
+from eligibility.engine import Report, evaluate
+from eligibility.facts import build_call_parameters, facts_from_consortium
 from eligibility.services import check_consortium
 
 from .forms import ConsortiumForm, MemberFormSet
-from .models import Consortium, Submission
+from .models import Consortium, Member, Submission, SubmissionRecheck
 
 
 class ConsortiumActionRefused(Exception):
@@ -201,3 +205,105 @@ def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = 
         locked.save(update_fields=["status", "updated_at"])
     consortium.status = locked.status
     return submission
+
+
+@dataclass
+class RecheckSummary:
+    """What a re-check run found; the changed consortia themselves are its stored rows."""
+
+    call: str
+    checked_at: datetime
+    call_parameters_hash: str
+    checked: int = 0
+    changed: int = 0
+    verdict_changed: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.checked - self.changed
+
+    def rechecks(self):
+        """This run's rows, oldest submission first."""
+        return SubmissionRecheck.objects.filter(
+            checked_at=self.checked_at, submission__consortium__call__reference=self.call
+        ).order_by("submission_id")
+
+
+def _statuses(outcomes: list[dict]) -> dict[str, str]:
+    return {outcome["rule"]: outcome["status"] for outcome in outcomes}
+
+
+def call_submissions_recheck(
+    *,
+    call: Call,
+    now: datetime | None = None,
+    chunk_size: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> RecheckSummary:
+    """Run the call's current rules again over every standing submission of ``call``.
+
+    Each submission is checked as of the instant it was submitted, against the call's
+    parameters as they are now (after a corrected fixture, say), and the result is stored as
+    a :class:`SubmissionRecheck` beside it; the submission is never changed. Submissions are
+    read ``chunk_size`` at a time with their members, so memory stays flat however many
+    there are; ``progress(done, total)`` is called after each chunk. All rows of the run are
+    written in one transaction and share ``checked_at`` (default: now).
+    """
+    checked_at = now or timezone.now()
+    params = build_call_parameters(call)
+    summary = RecheckSummary(
+        call=call.reference, checked_at=checked_at, call_parameters_hash=call.parameters_hash()
+    )
+    submissions = (
+        Submission.objects.active()
+        .filter(consortium__call=call)
+        .select_related("consortium")
+        .only("id", "submitted_at", "verdict", "outcomes", *(
+            f"consortium__{name}" for name in RECHECK_CONSORTIUM_FIELDS
+        ))
+        .prefetch_related(models.Prefetch(
+            "consortium__members", queryset=Member.objects.select_related("region")
+        ))
+        .order_by("id")
+    )
+    with transaction.atomic():
+        total = submissions.count()
+        rows: list[SubmissionRecheck] = []
+        for submission in submissions.iterator(chunk_size=chunk_size):
+            report = evaluate(
+                facts_from_consortium(submission.consortium), params,
+                as_of=submission.submitted_at,
+            )
+            outcomes = [
+                {"rule": outcome.rule, "status": str(outcome.status),
+                 "severity": outcome.severity, "actual": outcome.actual,
+                 "required": outcome.required}
+                for outcome in report.outcomes
+            ]
+            verdict = str(report.verdict)
+            verdict_changed = verdict != submission.verdict
+            changed = verdict_changed or _statuses(outcomes) != _statuses(submission.outcomes)
+            summary.checked += 1
+            summary.changed += changed
+            summary.verdict_changed += verdict_changed
+            rows.append(SubmissionRecheck(
+                submission=submission, checked_at=checked_at,
+                call_parameters_hash=summary.call_parameters_hash, verdict=verdict,
+                outcomes=outcomes, changed=changed,
+            ))
+            if len(rows) >= chunk_size:
+                SubmissionRecheck.objects.bulk_create(rows)
+                rows = []
+                if progress:
+                    progress(summary.checked, total)
+        if rows:
+            SubmissionRecheck.objects.bulk_create(rows)
+        if progress:
+            progress(summary.checked, total)
+    return summary
+
+
+# What the facts of a consortium read (eligibility.facts.facts_from_consortium).
+RECHECK_CONSORTIUM_FIELDS = (
+    "id", "acronym", "duration_months", "start_date", "total_eligible_costs", "requested_grant",
+)

@@ -1,0 +1,105 @@
+"""The number of SQL queries a page or an API call makes does not grow with its data.
+
+A query per member or per row would make a large consortium or a long list slow; each test
+runs the same request on a small and a large case and holds both to one fixed budget.
+"""
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.consortium_factories import make_consortium, make_user
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, consortium, members, call and its three parameter queries, submissions,
+# the user's and the groups' permissions (page header).
+CONSORTIUM_PAGE_QUERIES = 11
+# The call, its rules, participating countries and regions, and the members' regions.
+API_CHECK_QUERIES = 6
+
+MEMBER_PLACES = [("RO", "RO11"), ("PT", "PT11"), ("DE", "DED2"), ("IT", "ITF3"), ("PL", "PL11")]
+
+
+def members(count: int) -> list[dict]:
+    return [
+        {"name": f"Member {number:03d}", "country": MEMBER_PLACES[number % 5][0],
+         "region": MEMBER_PLACES[number % 5][1], "organisation_type": "cluster_organisation",
+         "eccp_status": "registered", "is_coordinator": number == 0}
+        for number in range(count)
+    ]
+
+
+def check_body(count: int) -> str:
+    return json.dumps({
+        "call": "COS-CLUSTPARTNS-2017-3-02",
+        "as_of": "2018-03-01T09:00:00+01:00",
+        "members": [
+            {"name": member["name"], "country": member["country"], "region": member["region"],
+             "organisation_type": member["organisation_type"],
+             "eccp_status": member["eccp_status"],
+             "role": "coordinator" if member["is_coordinator"] else "partner"}
+            for member in members(count)
+        ],
+    })
+
+
+def queries_of(request) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = request()
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("member_count", [3, 30])
+def test_the_consortium_page_stays_within_its_query_budget(
+    client, django_assert_max_num_queries, member_count
+):
+    owner = make_user()
+    client.force_login(owner)
+    consortium = make_consortium(owner, members=members(member_count))
+    url = reverse("consortia:detail", args=[consortium.pk])
+
+    with django_assert_max_num_queries(CONSORTIUM_PAGE_QUERIES):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+def test_the_consortium_page_makes_as_many_queries_for_30_members_as_for_3(client):
+    owner = make_user()
+    client.force_login(owner)
+    small = make_consortium(owner, acronym="SMALL", members=members(3))
+    large = make_consortium(owner, acronym="LARGE", members=members(30))
+
+    counts = [
+        queries_of(lambda: client.get(reverse("consortia:detail", args=[consortium.pk])))
+        for consortium in (small, large)
+    ]
+
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("member_count", [3, 30])
+def test_the_api_check_stays_within_its_query_budget(
+    client, django_assert_max_num_queries, member_count
+):
+    body = check_body(member_count)
+
+    with django_assert_max_num_queries(API_CHECK_QUERIES):
+        response = client.post("/api/v1/eligibility-checks", body, content_type="application/json")
+
+    assert response.status_code == 200
+
+
+def test_the_api_check_makes_as_many_queries_for_30_members_as_for_3(client):
+    counts = [
+        queries_of(lambda: client.post(
+            "/api/v1/eligibility-checks", check_body(count), content_type="application/json"
+        ))
+        for count in (3, 30)
+    ]
+
+    assert counts[0] == counts[1]

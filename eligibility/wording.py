@@ -87,6 +87,8 @@ def amount_text(amount: Decimal, decimals: int = 2) -> str:
     """``amount`` with grouped thousands and the language's separators (groups of three)."""
     decimal_separator, thousand_separator = _number_separators(current_language())
     text = f"{amount:,.{decimals}f}"
+    if (decimal_separator, thousand_separator) == (".", ","):
+        return text
     grouped = text.replace(",", "\0").replace(".", decimal_separator)
     return grouped.replace("\0", thousand_separator)
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "eligibility",
     "consortia",
     "audit",
+    "reviews",
 ]
 
 MIDDLEWARE = [

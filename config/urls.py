@@ -15,5 +15,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("consortia/", include("consortia.urls")),
+    path("reviews/", include("reviews.urls")),
     prefix_default_language=False,
 )

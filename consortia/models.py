@@ -109,7 +109,11 @@ class Consortium(models.Model):
                 name="consortium_grant_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["owner", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"]),
+            # The review queue sorts and searches by acronym.
+            models.Index(fields=["acronym"], name="consortium_acronym"),
+        ]
 
     def __str__(self) -> str:
         return self.acronym
@@ -263,7 +267,18 @@ class Submission(models.Model):
                 name="submission_withdrawn_after_submitted",
             ),
         ]
-        indexes = [models.Index(fields=["consortium", "-submitted_at"])]
+        indexes = [
+            models.Index(fields=["consortium", "-submitted_at"]),
+            # The review queue: standing submissions, newest first or by verdict.
+            models.Index(
+                fields=["-submitted_at"], condition=Q(withdrawn_at__isnull=True),
+                name="submission_standing_newest",
+            ),
+            models.Index(
+                fields=["verdict", "-submitted_at"], condition=Q(withdrawn_at__isnull=True),
+                name="submission_standing_verdict",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.snapshot.get('acronym', '')} ({self.submitted_at.isoformat()})"

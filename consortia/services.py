@@ -2,6 +2,7 @@
 its preconditions on the locked consortium row at the moment of writing."""
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Callable
 
 from django.conf import settings
@@ -10,10 +11,13 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import Action
+from audit.services import event_record
 from calls.models import Call
 from eligibility.engine import Report, evaluate
 from eligibility.facts import build_call_parameters, facts_from_consortium
 from eligibility.services import check_consortium
+from reviews.services import submission_announce
 
 from .forms import ConsortiumForm, MemberFormSet
 from .models import Consortium, Member, Submission, SubmissionRecheck
@@ -108,7 +112,8 @@ def consortium_draft_save(
     """
     with transaction.atomic():
         consortium = form.instance
-        if consortium.pk is None:
+        creating = consortium.pk is None
+        if creating:
             consortium.owner = owner
         elif not _locked(consortium).is_editable:
             raise ConsortiumNotEditable()
@@ -121,7 +126,37 @@ def consortium_draft_save(
         for member in sorted(rows, key=lambda member: member.is_coordinator):
             member.consortium = consortium
             member.save()
+        _record_draft_save(consortium, form, members, creating, actor=owner or consortium.owner)
     return consortium
+
+
+def _record_draft_save(consortium: Consortium, form: ConsortiumForm, members: MemberFormSet,
+                       creating: bool, actor) -> None:
+    """One record entry for the save: the creation, or the edit with what it changed (none
+    when nothing changed)."""
+    if creating:
+        event_record(
+            action=Action.CONSORTIUM_CREATED, actor=actor, consortium=consortium,
+            call=consortium.call,
+            details={
+                "acronym": consortium.acronym,
+                "members": [member.name for member in consortium.members.order_by(
+                    "-is_coordinator", "id")],
+            },
+        )
+        return
+    changes = {
+        "fields": list(form.changed_data),
+        "members_added": [member.name for member in members.new_objects],
+        "members_changed": [member.name for member, _fields in members.changed_objects],
+        "members_removed": [member.name for member in members.deleted_objects],
+    }
+    if any(changes.values()):
+        event_record(
+            action=Action.CONSORTIUM_EDITED, actor=actor, consortium=consortium,
+            call=consortium.call,
+            details={"acronym": consortium.acronym, **{k: v for k, v in changes.items() if v}},
+        )
 
 
 def _outcomes_in_every_language(consortium: Consortium, now: datetime) -> tuple[Report, list]:
@@ -180,6 +215,15 @@ def consortium_submit(*, consortium: Consortium, user, now: datetime | None = No
         )
         locked.status = Consortium.Status.SUBMITTED
         locked.save(update_fields=["status", "updated_at"])
+        event_record(
+            action=Action.CONSORTIUM_SUBMITTED, actor=user, consortium=locked, call=call,
+            details={
+                "submission": submission.pk, "verdict": submission.verdict,
+                "call_parameters_hash": submission.call_parameters_hash,
+            },
+        )
+        # The national contact points of its countries hear of it once it is committed.
+        transaction.on_commit(partial(submission_announce, submission=submission))
     consortium.status = locked.status
     return submission
 
@@ -203,6 +247,10 @@ def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = 
         submission.save(update_fields=["withdrawn_at", "withdrawn_by"])
         locked.status = Consortium.Status.DRAFT
         locked.save(update_fields=["status", "updated_at"])
+        event_record(
+            action=Action.CONSORTIUM_WITHDRAWN, actor=user, consortium=locked, call=locked.call,
+            details={"submission": submission.pk},
+        )
     consortium.status = locked.status
     return submission
 

@@ -15,8 +15,8 @@ from tests.consortium_factories import make_consortium, make_user
 pytestmark = pytest.mark.django_db
 
 # Session, user, consortium, members, call and its three parameter queries, submissions,
-# the user's and the groups' permissions (page header).
-CONSORTIUM_PAGE_QUERIES = 11
+# whether the user reviews submissions (page header), the reviews and the history.
+CONSORTIUM_PAGE_QUERIES = 12
 # The call, its rules, participating countries and regions, and the members' regions.
 API_CHECK_QUERIES = 6
 

@@ -21,6 +21,7 @@ from calls.services import call_fixtures_load
 from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
 from consortia.models import Consortium
 from consortia.services import consortium_draft_save, consortium_submit
+from reviews.models import NationalContactPoint
 
 SOURCE_CALL = "COS-CLUSTPARTNS-2017-3-02"
 PRACTICE_CALL = "PRACTICE-ESCP-S3"
@@ -300,9 +301,6 @@ class Command(BaseCommand):
 
 
 def link_national_contact_point(user: User, country_codes: list[str]) -> None:
-    """Hook for national contact points: link ``user`` to the countries they answer for.
-
-    Nothing to link yet: the national-contact-point role and its link to countries arrive
-    with the review feature (issue 5). Until then this account is an ordinary user without
-    staff rights. That feature fills this function in.
-    """
+    """Make ``user`` the national contact point of ``country_codes`` (and only of those)."""
+    contact_point, _created = NationalContactPoint.objects.get_or_create(user=user)
+    contact_point.countries.set(country_codes)

@@ -1,0 +1,96 @@
+"""The review queue as CSV and as XLSX: one row per submission, each rule's status a column.
+
+Rows are read in chunks (``QuerySet.iterator``), a fixed number of queries per chunk, so
+that a large export never sits in memory as a whole. Cells come from the submission's
+snapshot and stored outcomes: what was submitted and checked, not the consortium as it is now.
+"""
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+import csv
+import tempfile
+import zoneinfo
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+
+from calls.models import RuleCode
+from consortia.models import Submission
+
+from .models import NOT_REVIEWED, snapshot_coordinator, snapshot_countries
+
+CHUNK_SIZE = 1000
+ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
+RULE_CODES = list(RuleCode.values)
+HEADER = [
+    "acronym", "call", "coordinator", "countries", "submitted_at", "verdict", "review_status",
+    *RULE_CODES,
+]
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """``value`` as inert text: a leading formula character is quoted away."""
+    value = value or ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _row(submission: Submission, submitted_at) -> list:
+    snapshot = submission.snapshot
+    coordinator = snapshot_coordinator(snapshot) or {}
+    statuses = {outcome.get("rule"): outcome.get("status") for outcome in submission.outcomes}
+    return [
+        _text(snapshot.get("acronym", "")),
+        _text(snapshot.get("call", "")),
+        _text(coordinator.get("name", "")),
+        " ".join(snapshot_countries(snapshot)),
+        submitted_at,
+        submission.verdict,
+        submission.review_status or NOT_REVIEWED,
+        *(statuses.get(code, "") for code in RULE_CODES),
+    ]
+
+
+def _submissions(queue: QuerySet) -> Iterator[Submission]:
+    fields = ["pk", "snapshot", "outcomes", "verdict", "submitted_at"]
+    return queue.only(*fields).iterator(chunk_size=CHUNK_SIZE)
+
+
+class _Line:
+    """A file-like target for ``csv.writer`` that hands each line back instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(queue: QuerySet) -> Iterable[str]:
+    """The CSV export, line by line: a byte-order mark (so spreadsheet programs read UTF-8,
+    and Romanian diacritics, correctly), the header, then one line per submission."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(HEADER)
+    for submission in _submissions(queue):
+        # ISO 8601 in Brussels time, with its offset.
+        yield writer.writerow(_row(submission, submission.submitted_at.astimezone(ZONE).isoformat()))
+
+
+def xlsx_file(queue: QuerySet, title: str):
+    """The XLSX export in an anonymous temporary file, rewound; closing it deletes it.
+
+    The workbook is written in openpyxl's write-only mode, row by row. Spreadsheet cells have
+    no time zone: submission instants are written in Brussels time.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(HEADER)
+    for submission in _submissions(queue):
+        sheet.append(_row(submission, timezone.make_naive(submission.submitted_at, ZONE)))
+    target = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(target)
+    target.seek(0)
+    return target
+
+
+def export_filename(extension: str, now: datetime | None = None) -> str:
+    moment = (now or timezone.now()).astimezone(ZONE)
+    return f"review-queue-{moment:%Y%m%d-%H%M}.{extension}"

@@ -1,0 +1,183 @@
+"""National contact points, and their reviews of submitted consortia.
+
+A national contact point (NCP) answers for one or more countries; an administrator links the
+account to them in the Django admin. The NCP reviews the standing submissions that involve an
+organisation from those countries: each review is a new row, never an edit of an earlier one.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Country
+from consortia.models import Consortium, Submission
+
+
+class NationalContactPointQuerySet(models.QuerySet):
+    def answering_for(self, country_codes):
+        """The active national contact points of at least one of ``country_codes``."""
+        return self.filter(countries__in=country_codes, user__is_active=True).distinct()
+
+
+class NationalContactPoint(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+        related_name="national_contact_point", verbose_name=_("user"),
+    )
+    countries = models.ManyToManyField(
+        Country, related_name="national_contact_points", verbose_name=_("countries"),
+        help_text=_("The countries this person answers for: they see the submissions with a "
+                    "member from any of them."),
+    )
+
+    objects = NationalContactPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__email"]
+        verbose_name = _("national contact point")
+        verbose_name_plural = _("national contact points")
+
+    def __str__(self) -> str:
+        return self.user.email
+
+
+def may_review(user) -> bool:
+    """Whether ``user`` reviews submissions: an administrator or a national contact point.
+
+    The one definition of the reviewer role: the review pages, the exports and the
+    navigation all ask it. Which submissions a reviewer sees is
+    ``Consortium.objects.visible_to``'s business.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    # A page asks twice (its view and its navigation); the answer holds for the request.
+    if not hasattr(user, "_may_review"):
+        user._may_review = NationalContactPoint.objects.filter(user=user).exists()
+    return user._may_review
+
+
+class ReviewStatus(models.TextChoices):
+    CONFIRMED_ELIGIBLE = "confirmed_eligible", _("Confirmed eligible")
+    CONFIRMED_INELIGIBLE = "confirmed_ineligible", _("Confirmed ineligible")
+    CLARIFICATION_REQUESTED = "clarification_requested", _("Clarification requested")
+
+    def needs_comment(self, verdict: str) -> bool:
+        """Whether a review with this status must explain itself, given the automatic verdict.
+
+        A comment is required when the reviewer's view differs from the automatic check
+        (ineligible although the check found it eligible, or eligible although it did not),
+        and always for a clarification request: the applicant must learn what to clarify.
+        """
+        if self is ReviewStatus.CLARIFICATION_REQUESTED:
+            return True
+        if self is ReviewStatus.CONFIRMED_INELIGIBLE:
+            return verdict == "eligible"
+        return verdict != "eligible"
+
+
+NOT_REVIEWED = "not_reviewed"
+
+
+class ReviewIsAppendOnly(Exception):
+    """Raised on an attempt to change or delete a recorded review."""
+
+
+class ReviewQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ReviewIsAppendOnly("A review is never changed: record a new one.")
+
+    def delete(self):
+        raise ReviewIsAppendOnly("A review is never deleted.")
+
+
+class Review(models.Model):
+    """A reviewer's view of one submission. A later review supersedes, never edits, this one."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="reviews",
+        verbose_name=_("submission"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_given",
+        verbose_name=_("reviewer"),
+    )
+    status = models.CharField(_("status"), max_length=30, choices=ReviewStatus.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values), name="review_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.CLARIFICATION_REQUESTED) | ~Q(comment=""),
+                name="review_clarification_says_what",
+                violation_error_message=_("Say what needs clarifying."),
+            ),
+        ]
+        indexes = [
+            # The latest review of each submission, read by the queue for every row.
+            models.Index(
+                fields=["submission", "-created_at", "-id"], name="review_latest_of_submission"
+            ),
+            models.Index(fields=["status"], name="review_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ReviewIsAppendOnly("A review is never changed: record a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ReviewIsAppendOnly("A review is never deleted.")
+
+
+def _latest_review(field: str) -> Subquery:
+    return Subquery(
+        Review.objects.filter(submission=OuterRef("pk")).order_by("-created_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def review_queue(user):
+    """The standing submissions of the consortia visible to ``user``, newest first.
+
+    Each carries ``review_status`` and ``reviewed_at`` from its latest review (None when it has
+    none), read in the same query as the submission.
+    """
+    return (
+        Submission.objects.active()
+        .filter(consortium__in=Consortium.objects.visible_to(user))
+        .annotate(review_status=_latest_review("status"), reviewed_at=_latest_review("created_at"))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+# Reading a submission's snapshot: what was submitted, not what the consortium is now.
+
+def snapshot_coordinator(snapshot: dict) -> dict | None:
+    """The coordinator's row in a submission snapshot, or None."""
+    return next(
+        (member for member in snapshot.get("members", []) if member.get("role") == "coordinator"),
+        None,
+    )
+
+
+def snapshot_countries(snapshot: dict) -> list[str]:
+    """The members' country codes in a submission snapshot, each once, in member order."""
+    return list(dict.fromkeys(
+        member["country"] for member in snapshot.get("members", []) if member.get("country")
+    ))

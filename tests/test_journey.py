@@ -251,10 +251,6 @@ def test_my_consortia_reads_each_call_s_parameters_once_whatever_the_number_of_c
     assert dashboard_queries(client, 6) - with_two <= 4
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "eligibility.facts.facts_from_consortium reads the members again instead of using the "
-    "prefetched ones; asked of the engine's owner"
-))
 def test_my_consortia_is_read_in_a_fixed_number_of_queries(client, applicant, call):
     make_consortium(applicant, call, acronym="FIRST")
     make_consortium(applicant, acronym="CLOSED")

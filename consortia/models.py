@@ -203,10 +203,33 @@ class Member(models.Model):
         }
 
 
+class OutcomeStatuses(models.Func):
+    """Each rule's status in a JSON list of stored outcomes, as a small ``{rule: status}``
+    object built by the database, so that the long stored wording need not be read."""
+
+    output_field = models.JSONField()
+    template = (
+        "(SELECT json_group_object(json_extract(item.value, '$.rule'), "
+        "json_extract(item.value, '$.status')) FROM json_each(%(expressions)s) AS item)"
+    )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection,
+            template="(SELECT jsonb_object_agg(item->>'rule', item->>'status') "
+                     "FROM jsonb_array_elements(%(expressions)s) AS item)",
+            **extra_context,
+        )
+
+
 class SubmissionQuerySet(models.QuerySet):
     def active(self):
         """Submissions that stand: not withdrawn."""
         return self.filter(withdrawn_at__isnull=True)
+
+    def with_submitted_statuses(self):
+        """Annotate ``submitted_statuses``: each rule's status as submitted, ``{rule: status}``."""
+        return self.annotate(submitted_statuses=OutcomeStatuses("outcomes"))
 
 
 class Submission(models.Model):

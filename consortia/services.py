@@ -3,7 +3,7 @@ its preconditions on the locked consortium row at the moment of writing."""
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_record
-from calls.models import Call
+from calls.models import Call, Region
 from eligibility.engine import Report, evaluate
-from eligibility.facts import build_call_parameters, facts_from_consortium
+from eligibility.facts import ConsortiumFacts, build_call_parameters, member_facts, project_facts
 from eligibility.services import check_consortium
 from reviews.services import submission_announce
 
@@ -277,8 +277,45 @@ class RecheckSummary:
         ).order_by("submission_id")
 
 
-def _statuses(outcomes: list[dict]) -> dict[str, str]:
-    return {outcome["rule"]: outcome["status"] for outcome in outcomes}
+class _MemberRow(NamedTuple):
+    """A member read as plain values, with the attributes ``member_facts`` reads."""
+
+    consortium_id: int
+    name: str
+    country_id: str | None
+    region_id: int | None
+    organisation_type: str
+    eccp_status: str
+    is_coordinator: bool
+    region: Region | None
+
+
+def _recheck_outcomes(report: Report) -> list[dict]:
+    """The data of each outcome, without the wording (the engine rewords it on demand)."""
+    return [
+        {"rule": outcome.rule, "status": str(outcome.status), "severity": outcome.severity,
+         "actual": outcome.actual, "required": outcome.required}
+        for outcome in report.outcomes
+    ]
+
+
+def _members_by_consortium(consortium_ids: list[int], regions: dict[int, Region]) -> dict:
+    """The members of a chunk of consortia in one query, coordinator first, by consortium."""
+    rows = list(
+        Member.objects.filter(consortium_id__in=consortium_ids)
+        .order_by("consortium_id", "-is_coordinator", "id")
+        .values_list("consortium_id", "name", "country_id", "region_id", "organisation_type",
+                     "eccp_status", "is_coordinator")
+    )
+    unknown = {row[3] for row in rows if row[3] is not None and row[3] not in regions}
+    if unknown:
+        regions.update(Region.objects.in_bulk(unknown))
+    members: dict[int, list[_MemberRow]] = {}
+    for row in rows:
+        members.setdefault(row[0], []).append(
+            _MemberRow(*row, regions.get(row[3]) if row[3] is not None else None)
+        )
+    return members
 
 
 def call_submissions_recheck(
@@ -293,65 +330,72 @@ def call_submissions_recheck(
     Each submission is checked as of the instant it was submitted, against the call's
     parameters as they are now (after a corrected fixture, say), and the result is stored as
     a :class:`SubmissionRecheck` beside it; the submission is never changed. Submissions are
-    read ``chunk_size`` at a time with their members, so memory stays flat however many
-    there are; ``progress(done, total)`` is called after each chunk. All rows of the run are
-    written in one transaction and share ``checked_at`` (default: now).
+    streamed ``chunk_size`` at a time, each chunk's members read in one query, so memory
+    stays flat however many there are; ``progress(done, total)`` is called after each chunk.
+    All rows of the run are written in one transaction and share ``checked_at`` (default:
+    now). Rows are read as plain values, not model instances: this runs over every
+    submission of a call, and building instances cost more than the checks themselves.
     """
     checked_at = now or timezone.now()
     params = build_call_parameters(call)
     summary = RecheckSummary(
         call=call.reference, checked_at=checked_at, call_parameters_hash=call.parameters_hash()
     )
+    regions = Region.objects.filter(classification_id=call.region_classification_id).in_bulk()
     submissions = (
         Submission.objects.active()
         .filter(consortium__call=call)
-        .select_related("consortium")
-        .only("id", "submitted_at", "verdict", "outcomes", *(
-            f"consortium__{name}" for name in RECHECK_CONSORTIUM_FIELDS
-        ))
-        .prefetch_related(models.Prefetch(
-            "consortium__members", queryset=Member.objects.select_related("region")
-        ))
+        .with_submitted_statuses()
+        .annotate(**{name: models.F(f"consortium__{name}") for name in PROJECT_FIELDS})
         .order_by("id")
+        .values_list("id", "consortium_id", "submitted_at", "verdict", "submitted_statuses",
+                     *PROJECT_FIELDS, named=True)
     )
-    with transaction.atomic():
-        total = submissions.count()
-        rows: list[SubmissionRecheck] = []
-        for submission in submissions.iterator(chunk_size=chunk_size):
-            report = evaluate(
-                facts_from_consortium(submission.consortium), params,
-                as_of=submission.submitted_at,
+
+    def recheck_chunk(chunk: list) -> None:
+        members = _members_by_consortium([row.consortium_id for row in chunk], regions)
+        rechecks = []
+        for row in chunk:
+            rows = members.get(row.consortium_id, ())
+            facts = ConsortiumFacts(
+                project=project_facts(row), members=tuple(member_facts(member) for member in rows)
             )
-            outcomes = [
-                {"rule": outcome.rule, "status": str(outcome.status),
-                 "severity": outcome.severity, "actual": outcome.actual,
-                 "required": outcome.required}
-                for outcome in report.outcomes
-            ]
+            report = evaluate(facts, params, as_of=row.submitted_at)
             verdict = str(report.verdict)
-            verdict_changed = verdict != submission.verdict
-            changed = verdict_changed or _statuses(outcomes) != _statuses(submission.outcomes)
-            summary.checked += 1
+            outcomes = _recheck_outcomes(report)
+            verdict_changed = verdict != row.verdict
+            changed = verdict_changed or (
+                {outcome["rule"]: outcome["status"] for outcome in outcomes}
+                != (row.submitted_statuses or {})
+            )
             summary.changed += changed
             summary.verdict_changed += verdict_changed
-            rows.append(SubmissionRecheck(
-                submission=submission, checked_at=checked_at,
+            rechecks.append(SubmissionRecheck(
+                submission_id=row.id, checked_at=checked_at,
                 call_parameters_hash=summary.call_parameters_hash, verdict=verdict,
                 outcomes=outcomes, changed=changed,
             ))
-            if len(rows) >= chunk_size:
-                SubmissionRecheck.objects.bulk_create(rows)
-                rows = []
+        SubmissionRecheck.objects.bulk_create(rechecks)
+        summary.checked += len(chunk)
+
+    with transaction.atomic():
+        total = submissions.count()
+        chunk: list = []
+        for row in submissions.iterator(chunk_size=chunk_size):
+            chunk.append(row)
+            if len(chunk) == chunk_size:
+                recheck_chunk(chunk)
+                chunk = []
                 if progress:
                     progress(summary.checked, total)
-        if rows:
-            SubmissionRecheck.objects.bulk_create(rows)
+        if chunk:
+            recheck_chunk(chunk)
         if progress:
             progress(summary.checked, total)
     return summary
 
 
-# What the facts of a consortium read (eligibility.facts.facts_from_consortium).
-RECHECK_CONSORTIUM_FIELDS = (
-    "id", "acronym", "duration_months", "start_date", "total_eligible_costs", "requested_grant",
+# The consortium's fields that its project facts read (eligibility.facts.project_facts).
+PROJECT_FIELDS = (
+    "acronym", "duration_months", "start_date", "total_eligible_costs", "requested_grant",
 )

@@ -200,19 +200,25 @@ def facts_from_consortium(consortium) -> ConsortiumFacts:
         rows = consortium.members.select_related("country", "region").order_by(
             "-is_coordinator", "id"
         )
-    members = tuple(member_facts(member) for member in rows)
-    project = ProjectFacts(
+    return ConsortiumFacts(
+        project=project_facts(consortium), members=tuple(member_facts(member) for member in rows)
+    )
+
+
+def project_facts(consortium) -> ProjectFacts:
+    """The project data of a ``consortia.Consortium``, or of any row with the same attributes."""
+    return ProjectFacts(
         acronym=consortium.acronym or None,
         duration_months=consortium.duration_months,
         start_date=consortium.start_date,
         total_eligible_costs=consortium.total_eligible_costs,
         requested_grant=consortium.requested_grant,
     )
-    return ConsortiumFacts(project=project, members=members)
 
 
 def member_facts(member) -> MemberFacts:
-    """One ``consortia.Member`` as the rules see it (its region already selected)."""
+    """One ``consortia.Member`` as the rules see it (its region already selected), or any row
+    with the same attributes (``name``, ``country_id``, ``region_id``, ``region``, ...)."""
     region = member.region if member.region_id else None
     return MemberFacts(
         name=member.name,
@@ -229,5 +235,5 @@ def member_facts(member) -> MemberFacts:
 __all__ = [
     "COORDINATOR", "PARTNER", "CallParameters", "ConsortiumFacts", "MemberFacts",
     "ProjectFacts", "QualifyingRegion", "RuleSetting", "build_call_parameters",
-    "call_parameters", "facts_from_consortium", "member_facts",
+    "call_parameters", "facts_from_consortium", "member_facts", "project_facts",
 ]

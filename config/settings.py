@@ -5,6 +5,7 @@ README's "Configuration" section for the list. Nothing here exists only in produ
 """
 from pathlib import Path
 import os
+import re
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -160,6 +161,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+
+# Requests per client address to the JSON API, e.g. "60/min"; "off" lifts the limit.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "60/min").strip()
+if API_RATE_LIMIT != "off" and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured('API_RATE_LIMIT is a number of requests per period, e.g. "60/min", or "off".')
 
 # Uploaded call fixtures larger than this are refused (bytes).
 CALL_FIXTURE_MAX_BYTES = int(os.environ.get("CALL_FIXTURE_MAX_BYTES", str(2 * 1024 * 1024)))

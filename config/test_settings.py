@@ -10,3 +10,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Lock-outs after failed logins are tested on their own (tests/test_security.py).
 AXES_ENABLED = False
+# The API's rate limit is tested on its own (tests/test_security.py).
+API_RATE_LIMIT = "off"

@@ -3,16 +3,34 @@
 The view reads the raw body and hands it to the contract, exactly as the CLI does, so that
 numbers keep their decimals and every problem is reported in the same words. Nothing is stored.
 """
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.schema import REF_TEMPLATE
+from ninja.throttling import AnonRateThrottle
 
 from .contract import CheckRequestIn, ErrorsOut, InvalidRequest, ReportOut, check_request, to_json
 
 JSON = "application/json"
+
+
+class ClientAddressThrottle(AnonRateThrottle):
+    """At most ``settings.API_RATE_LIMIT`` requests per client address ("off": no limit).
+
+    Counts live in Django's cache: with several server processes, give them a shared cache.
+    """
+
+    def __init__(self):
+        super().__init__(rate="1/s")  # replaced by the setting on every request
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        if settings.API_RATE_LIMIT == "off":
+            return True
+        self.num_requests, self.duration = self.parse_rate(settings.API_RATE_LIMIT)
+        return super().allow_request(request)
 
 
 class EligibilityApi(NinjaAPI):
@@ -33,6 +51,7 @@ api = EligibilityApi(
         "rule, with the reason for each outcome. It is a pre-check: the call text prevails."
     ),
     urls_namespace="eligibility_api",
+    throttle=[ClientAddressThrottle()],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

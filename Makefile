@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # A developer's machine runs with DEBUG on unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test setup install translations bench clean
+.PHONY: run test setup install translations bench audit clean
 
 $(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ test: install translations
 
 bench: install translations
 	$(BIN)/python benchmarks/run.py
+
+# Checks the pinned dependencies against the Python vulnerability database (needs the
+# internet; CI's machine cannot reach the service, so CI does not run it).
+audit: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
+	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --strict
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis

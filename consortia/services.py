@@ -356,9 +356,9 @@ def call_submissions_recheck(
         members = _members_by_consortium([row.consortium_id for row in chunk], regions)
         rechecks = []
         for row in chunk:
-            rows = members.get(row.consortium_id, ())
+            member_rows = members.get(row.consortium_id, ())
             facts = ConsortiumFacts(
-                project=project_facts(row), members=tuple(member_facts(member) for member in rows)
+                project=project_facts(row), members=tuple(member_facts(member) for member in member_rows)
             )
             report = evaluate(facts, params, as_of=row.submitted_at)
             verdict = str(report.verdict)

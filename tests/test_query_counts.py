@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.consortium_factories import make_consortium, make_user
+from benchmarks.datagen import generate_submitted
+from reviews.models import NationalContactPoint
+from tests.consortium_factories import escp_call, make_consortium, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +21,12 @@ pytestmark = pytest.mark.django_db
 CONSORTIUM_PAGE_QUERIES = 12
 # The call, its rules, participating countries and regions, and the members' regions.
 API_CHECK_QUERIES = 6
+# Session, user, reviewer role, the call choices of the filter form, the country of the
+# country filter, the totals and the page of rows (each with its latest review).
+REVIEW_QUEUE_QUERIES = 8
+# Session, user, reviewer role, the rows (read in chunks of 1,000 on PostgreSQL).
+CSV_EXPORT_QUERIES = 4
+QUEUE_VIEWS = ["", "?country=RO", "?q=cluster", "?sort=acronym&per_page=100"]
 
 MEMBER_PLACES = [("RO", "RO11"), ("PT", "PT11"), ("DE", "DED2"), ("IT", "ITF3"), ("PL", "PL11")]
 
@@ -103,3 +111,55 @@ def test_the_api_check_makes_as_many_queries_for_30_members_as_for_3(client):
     ]
 
     assert counts[0] == counts[1]
+
+
+def reviewer(client) -> None:
+    """Sign in a national contact point for the countries most generated members come from."""
+    user = make_user()
+    contact_point = NationalContactPoint.objects.create(user=user)
+    contact_point.countries.add("RO", "PT", "DE", "IT", "PL", "ES", "FR")
+    client.force_login(user)
+
+
+def consumed(response):
+    """The response with its streamed body read, so that the queries it makes are counted."""
+    if response.streaming:
+        response.content_read = b"".join(response.streaming_content)
+    return response
+
+
+def test_the_review_queue_makes_the_same_queries_for_10_and_1000_submissions(
+    client, django_assert_max_num_queries
+):
+    reviewer(client)
+    urls = [reverse("reviews:queue") + view for view in QUEUE_VIEWS]
+    generate_submitted(call=escp_call(), count=9)
+    few = []
+    for url in urls:
+        with django_assert_max_num_queries(REVIEW_QUEUE_QUERIES):
+            few.append(queries_of(lambda url=url: client.get(url)))
+    generate_submitted(call=escp_call(), count=990)
+
+    many = []
+    for url in urls:
+        with django_assert_max_num_queries(REVIEW_QUEUE_QUERIES):
+            many.append(queries_of(lambda url=url: client.get(url)))
+
+    assert few == many
+
+
+def test_the_csv_export_makes_the_same_queries_for_10_and_1000_submissions(
+    client, django_assert_max_num_queries
+):
+    reviewer(client)
+    url = reverse("reviews:export_csv")
+    generate_submitted(call=escp_call(), count=9)
+    with django_assert_max_num_queries(CSV_EXPORT_QUERIES):
+        few = queries_of(lambda: consumed(client.get(url)))
+    generate_submitted(call=escp_call(), count=990)
+
+    with django_assert_max_num_queries(CSV_EXPORT_QUERIES):
+        many = queries_of(lambda: consumed(client.get(url)))
+
+    assert few == many
+    assert consumed(client.get(url)).content_read.count(b"\n") > 500

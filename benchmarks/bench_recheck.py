@@ -1,0 +1,168 @@
+"""Re-check a whole call on PostgreSQL: consortia per second and peak memory at two sizes.
+
+    .venv/bin/python benchmarks/bench_recheck.py [--sizes 10000,30000]
+
+In a scratch database (``bench_recheck``, dropped afterwards) it generates the smaller number
+of submitted ESCP-S3 consortia (5 members each), loads a corrected call fixture (the maximum
+grant lowered from EUR 350,000 to 300,000, so that about a third of the consortia are no
+longer eligible) and runs ``manage.py recheck_eligibility`` in a child process, timing it and
+reading the child's peak resident memory; then it generates more consortia up to the larger
+number and runs it again. Memory is flat when both peaks are alike; the rate at the larger
+size is the one to extrapolate from. Target: 100,000 consortia at 5,000 or more per second.
+"""
+import argparse
+import json
+import os
+from pathlib import Path
+import resource
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import environment  # noqa: E402
+
+CALL_REFERENCE = "COS-CLUSTPARTNS-2017-3-02"
+CORRECTED_MAX_GRANT = "300000.00"
+TARGET_PER_SECOND = 5000
+TARGET_CONSORTIA = 100_000
+
+
+def corrected_fixture() -> str:
+    """The ESCP-S3 fixture with its maximum grant lowered: a correction after submissions."""
+    path = environment.ROOT / "fixtures" / "calls" / "escp_s3_2017.json"
+    document = json.loads(path.read_text())
+    for entry in document:
+        if entry["model"] == "calls.call":
+            entry["fields"]["max_grant"] = CORRECTED_MAX_GRANT
+    return json.dumps(document)
+
+
+def child_main(reference: str, output: str) -> None:
+    """In the child: run the command, then report its time and this process's peak memory."""
+    environment.setup_django()
+    from django.core.management import call_command
+
+    baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with open(output, "w") as stdout:
+        call_command("recheck_eligibility", "--call", reference, stdout=stdout)
+    elapsed = time.perf_counter() - started
+    print(json.dumps({
+        "seconds": round(elapsed, 3),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "rss_after_django_setup_mib": round(baseline_kib / 1024, 1),
+    }))
+
+
+def run_command(database: str, size: int) -> dict:
+    output = environment.RESULTS_DIR / f"recheck_output_{size}.txt"
+    environment.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    child = subprocess.run(
+        [environment.PYTHON, __file__, "--child", CALL_REFERENCE, str(output)],
+        env={**os.environ, "DATABASE_URL": database, "DEBUG": "1",
+             "LOG_LEVEL": "WARNING"},
+        capture_output=True, text=True, check=True,
+    )
+    measured = json.loads(child.stdout.strip().splitlines()[-1])
+    lines = output.read_text().splitlines()
+    measured["summary"] = lines[:2]
+    measured["progress_bar_last_line"] = child.stderr.strip().splitlines()[-1:]
+    return measured
+
+
+def measure(sizes: list[int]) -> dict:
+    rows = []
+    with environment.scratch_database("recheck") as database:
+        environment.setup_django(database)
+        from calls.models import Call
+        from calls.services import call_fixtures_load
+        from consortia.models import SubmissionRecheck, Submission
+
+        from benchmarks import datagen
+
+        call = Call.objects.get(reference=CALL_REFERENCE)
+        generated = 0
+        corrected = False
+        for size in sorted(sizes):
+            started = time.perf_counter()
+            # The template submission adds one consortium per generation.
+            datagen.generate_submitted(call=call, count=size - generated - 1)
+            generated = Submission.objects.count()
+            generation = time.perf_counter() - started
+            datagen.analyse()
+            if not corrected:
+                report = call_fixtures_load(sources=[("escp_s3_2017.json", corrected_fixture())])
+                assert report.ok, report.problems
+                corrected = True
+            from django.db import connections
+
+            connections.close_all()
+            measured = run_command(database, size)
+            checked = SubmissionRecheck.objects.filter(
+                checked_at=SubmissionRecheck.objects.latest().checked_at
+            )
+            counted = checked.count()
+            verdict_changed = checked.exclude(verdict="eligible").count()
+            rows.append({
+                "consortia": counted,
+                "members": counted * 5,
+                "generated_in_s": round(generation, 1),
+                "seconds": measured["seconds"],
+                "per_second": round(counted / measured["seconds"]),
+                "peak_rss_mib": measured["peak_rss_mib"],
+                "rss_after_django_setup_mib": measured["rss_after_django_setup_mib"],
+                "verdict_changed": verdict_changed,
+                "command_summary": measured["summary"],
+                "progress_bar": measured["progress_bar_last_line"],
+            })
+    largest = rows[-1]
+    return {
+        "sizes": rows,
+        "target": f"{TARGET_CONSORTIA:,} consortia at >= {TARGET_PER_SECOND:,}/s, memory flat",
+        "extrapolated_100k_seconds": round(TARGET_CONSORTIA / largest["per_second"], 1),
+        "rate_target_met": largest["per_second"] >= TARGET_PER_SECOND,
+        "memory_growth_mib": round(rows[-1]["peak_rss_mib"] - rows[0]["peak_rss_mib"], 1),
+    }
+
+
+def print_table(results: dict) -> None:
+    print("Re-check a call (PostgreSQL, recheck_eligibility in a child process)")
+    print(f"{'consortia':>10}  {'seconds':>8}  {'per s':>7}  {'peak RSS MiB':>12}  "
+          f"{'verdict changed':>15}  {'generated in s':>14}")
+    for row in results["sizes"]:
+        print(f"{row['consortia']:>10,}  {row['seconds']:>8}  {row['per_second']:>7,}  "
+              f"{row['peak_rss_mib']:>12}  {row['verdict_changed']:>15,}  "
+              f"{row['generated_in_s']:>14}")
+    print(f"100,000 consortia at the largest size's rate: "
+          f"{results['extrapolated_100k_seconds']} s; peak memory grew by "
+          f"{results['memory_growth_mib']} MiB between the sizes")
+
+
+def main(argv: list[str] | None = None) -> dict:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        child_main(argv[1], argv[2])
+        return {}
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,30000")
+    options = parser.parse_args(argv)
+    if not environment.postgres_available():
+        print("PostgreSQL is not reachable: the re-check benchmark is skipped.")
+        return {"skipped": "PostgreSQL not reachable"}
+    sizes = [int(size) for size in options.sizes.split(",")]
+    results = {
+        "benchmark": "recheck_eligibility",
+        "measured_at": environment.now_text(),
+        "machine": environment.machine(),
+        "calibration_sum_1000_us": environment.calibration_us(),
+        **measure(sizes),
+    }
+    environment.write_results("recheck", results)
+    print_table(results)
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -70,8 +70,9 @@ def csv_lines(queue: QuerySet) -> Iterable[str]:
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(HEADER)
     for submission in _submissions(queue):
-        # ISO 8601 in Brussels time, with its offset.
-        yield writer.writerow(_row(submission, submission.submitted_at.astimezone(ZONE).isoformat()))
+        # ISO 8601 in Brussels time, to the second, with its offset.
+        submitted_at = submission.submitted_at.astimezone(ZONE).isoformat(timespec="seconds")
+        yield writer.writerow(_row(submission, submitted_at))
 
 
 def xlsx_file(queue: QuerySet, title: str):
@@ -84,7 +85,8 @@ def xlsx_file(queue: QuerySet, title: str):
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(HEADER)
     for submission in _submissions(queue):
-        sheet.append(_row(submission, timezone.make_naive(submission.submitted_at, ZONE)))
+        submitted_at = timezone.make_naive(submission.submitted_at, ZONE).replace(microsecond=0)
+        sheet.append(_row(submission, submitted_at))
     target = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(target)
     target.seek(0)

@@ -1,8 +1,11 @@
 """The review queue's filters (a GET form) and the review form."""
+import unicodedata
+
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from calls.countries import country_name
 from calls.models import Call, Country
 from consortia.models import Member
 from consortia.templatetags.consortium_display import VERDICT_LABELS
@@ -30,9 +33,17 @@ SORT_CHOICES = [
 ]
 
 
-class CountryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, country: Country) -> str:
-        return f"{country.localized_name} ({country.code})"
+def _reading_order(text: str) -> str:
+    """Order names as a reader expects: Ț with T, É with E, case ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country by its name in the active language, in reading order (one query)."""
+    named = [(code, country_name(code)) for code in Country.objects.values_list("code", flat=True)]
+    named.sort(key=lambda pair: _reading_order(pair[1]))
+    return [("", _("Every country"))] + [(code, f"{name} ({code})") for code, name in named]
 
 
 class QueueFilterForm(forms.Form):
@@ -47,10 +58,7 @@ class QueueFilterForm(forms.Form):
         label=_("Call"), queryset=Call.objects.order_by("-deadline", "reference"),
         to_field_name="reference", required=False, empty_label=_("Every call"),
     )
-    country = CountryChoiceField(
-        label=_("Country of a member"), queryset=Country.objects.order_by("name"),
-        required=False, empty_label=_("Every country"),
-    )
+    country = forms.ChoiceField(label=_("Country of a member"), required=False)
     verdict = forms.ChoiceField(
         label=_("Automatic verdict"), required=False,
         choices=[("", _("Every verdict")), *VERDICT_LABELS.items()],
@@ -70,6 +78,7 @@ class QueueFilterForm(forms.Form):
         # Always bound (an empty query shows everything) and read at once: the valid fields
         # filter even when another one is invalid.
         super().__init__(data, **kwargs)
+        self.fields["country"].choices = country_choices()
         self.is_valid()
 
     def value(self, name: str):

@@ -8,12 +8,12 @@ from functools import lru_cache
 import gettext
 
 import pycountry
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language, gettext as _, gettext_noop
 
 NUTS_PREFIX_BY_ISO = {"GR": "EL", "GB": "UK"}
 ISO_BY_NUTS_PREFIX = {nuts: iso for iso, nuts in NUTS_PREFIX_BY_ISO.items()}
 KOSOVO = "XK"
-KOSOVO_FOOTNOTE = (
+KOSOVO_FOOTNOTE = gettext_noop(
     "*This designation is without prejudice to positions on status, and is in line with "
     "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
 )

@@ -46,7 +46,7 @@ def call_detail(request: HttpRequest, reference: str) -> HttpResponse:
             country.code == countries.KOSOVO
             for _basis, group in eligible_countries for country in group
         ),
-        "kosovo_footnote": countries.KOSOVO_FOOTNOTE,
+        "kosovo_footnote": _(countries.KOSOVO_FOOTNOTE),
     })
 
 

@@ -35,7 +35,8 @@ def category_text(params: CallParameters) -> str:
 @lru_cache(maxsize=256)
 def _category_text(params: CallParameters, language: str) -> str:
     words = choice_labels(RegionCategory, params.qualifying_region_categories)
-    return either(f"“{word.lower()}”" for word in words)
+    # Quotation marks differ by language: “…” in English, „…” in Romanian.
+    return either(_("“%(category)s”") % {"category": word.lower()} for word in words)
 
 
 def deadline_text(instant: datetime, params: CallParameters, *, seconds: bool = False) -> str:

@@ -13,6 +13,7 @@ from functools import lru_cache, wraps
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from django.utils import formats, translation
+from django.utils.translation import gettext_noop
 
 from calls.countries import country_name as _country_name
 
@@ -154,12 +155,12 @@ def _joined(words: Iterable[str], conjunction: str) -> str:
 
 def either(words: Iterable[str]) -> str:
     """"a, b or c" in the active language."""
-    return _joined(words, "or")
+    return _joined(words, gettext_noop("or"))
 
 
 def both(words: Iterable[str]) -> str:
     """"a, b and c" in the active language."""
-    return _joined(words, "and")
+    return _joined(words, gettext_noop("and"))
 
 
 @lru_cache(maxsize=256)

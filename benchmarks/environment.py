@@ -199,3 +199,31 @@ def calibration_us() -> float:
     timer = timeit.Timer(lambda: sum(range(1000)))
     number, _elapsed = timer.autorange()
     return round(min(timer.repeat(repeat=5, number=number)) / number * 1_000_000, 2)
+
+
+# The environment of a production-like process on the loopback interface: DEBUG off, a
+# secret, the loopback host, no HTTPS redirect (no TLS proxy here), and no API rate limit
+# (API_RATE_LIMIT=off: otherwise the load test would measure the limiter, not the check).
+PRODUCTION_LIKE = {
+    "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+    "DEBUG": "0",
+    "SECRET_KEY": "benchmark-only-secret-key-not-used-anywhere-else",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "API_RATE_LIMIT": "off",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def collect_static() -> None:
+    """Collect static files for DEBUG=0 (hashed names, compressed), once."""
+    manifest = ROOT / "benchmarks" / "results" / "static" / "staticfiles.json"
+    if manifest.exists():
+        return
+    environment = {**os.environ, **PRODUCTION_LIKE}
+    subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
+        env=environment, cwd=ROOT, check=True,
+    )

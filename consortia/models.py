@@ -342,9 +342,10 @@ class SubmissionRecheck(models.Model):
 
     Written when a call's parameters are corrected after submissions arrived
     (``manage.py recheck_eligibility``). The submission itself, with its snapshot and the
-    outcomes it was submitted with, is never touched. ``outcomes`` keeps each rule's data
-    (code, status, severity, actual, required); ``changed`` says whether any rule's status or
-    the verdict differs from the submission's. One run shares one ``checked_at``.
+    outcomes it was submitted with, is never touched. ``outcomes`` keeps what each rule found
+    (rule code, status, actual value); what the call required is in the call's parameters at
+    ``call_parameters_hash``. ``changed`` says whether any rule's status or the verdict
+    differs from the submission's. One run shares one ``checked_at``.
     """
 
     class Verdict(models.TextChoices):

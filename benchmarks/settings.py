@@ -1,0 +1,8 @@
+"""Settings for the benchmarks: the application's own settings, with a URL configuration
+that adds a minimal view (benchmarks/urls.py) and static files collected under
+benchmarks/results/ (git-ignored). Nothing here is used by the product."""
+from config.settings import *  # noqa: F401,F403
+from config.settings import BASE_DIR
+
+ROOT_URLCONF = "benchmarks.urls"
+STATIC_ROOT = BASE_DIR / "benchmarks" / "results" / "static"

@@ -1,0 +1,71 @@
+"""What the browser journeys share: the words of the pages in a language, and how to read
+the eligibility panel and fill a member row."""
+from decimal import Decimal
+
+from django.utils import formats, translation
+
+from calls.models import Call, Region
+from consortia.models import Consortium
+from consortia.templatetags.consortium_display import rule_label, verdict_label
+from eligibility.services import check_consortium
+
+LANGUAGE_BUTTONS = {"en": "English", "ro": "Română"}
+PASSWORD = "a-long-browser-password-42"
+
+
+def words(language: str, text: str, **values) -> str:
+    """``text`` as the pages show it in ``language`` (from the same catalogue)."""
+    with translation.override(language):
+        translated = translation.gettext(text)
+    return translated % values if values else translated
+
+
+def amount(language: str, value: str) -> str:
+    """An amount typed the way a person writes it in ``language`` (466666,67 in Romanian)."""
+    with translation.override(language):
+        return formats.localize_input(Decimal(value))
+
+
+def region_value(call: Call, code: str) -> str:
+    """The option value of a region in the member rows' region list."""
+    return str(Region.objects.get(classification_id=call.region_classification_id, code=code).pk)
+
+
+def expected_outcomes(acronym: str, language: str) -> dict:
+    """The eligibility report of the saved consortium, worded in ``language``, by rule code."""
+    consortium = Consortium.objects.select_related("call").get(acronym=acronym)
+    with translation.override(language):
+        report = check_consortium(consortium)
+        return {
+            "verdict": verdict_label(report.verdict),
+            "outcomes": {outcome.rule: outcome for outcome in report.outcomes},
+        }
+
+
+def outcome_item(page, code: str, language: str):
+    """The eligibility panel's entry for the rule ``code``."""
+    with translation.override(language):
+        label = rule_label(code)
+    return page.locator("li.outcome").filter(has_text=label)
+
+
+def fill_member(page, number: int, *, name: str, country: str, organisation_type: str,
+                eccp_status: str, region: str = "", coordinator: bool = False) -> None:
+    """Fill member row ``number`` (0 for the first) as a person would, country before region."""
+    prefix = f"#id_members-{number}-"
+    page.fill(prefix + "name", name)
+    page.select_option(prefix + "organisation_type", organisation_type)
+    page.select_option(prefix + "country", country)
+    if region:
+        page.select_option(prefix + "region", region)
+    page.select_option(prefix + "eccp_status", eccp_status)
+    if coordinator:
+        page.check(prefix + "is_coordinator")
+
+
+def region_countries(page, number: int) -> list[str]:
+    """The country of every region offered in member row ``number``'s region list."""
+    return page.eval_on_selector(
+        f"#id_members-{number}-region",
+        "select => Array.from(select.options).filter(o => o.value).map(o => o.dataset.country)",
+    )

@@ -1,0 +1,131 @@
+"""The applicant's journey in a real browser, in English and in Romanian: from the home page to
+the printable report of an eligible consortium, with the accessibility audit of every page."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from calls.models import Call, Region
+from consortia.management.commands.seed_demo import PRACTICE_CALL
+
+from .pages import (
+    LANGUAGE_BUTTONS, PASSWORD, amount, expected_outcomes, fill_member, outcome_item,
+    region_countries, region_value, words,
+)
+
+pytestmark = pytest.mark.browser
+
+ACRONYM = "TEXTIL-S3"
+
+
+@pytest.mark.parametrize("language", ["en", "ro"])
+def test_an_applicant_signs_up_builds_an_eligible_consortium_submits_it_and_prints_the_report(
+    page, check_page, language
+):
+    call = Call.objects.get(reference=PRACTICE_CALL)
+
+    def say(text: str, **values) -> str:
+        return words(language, text, **values)
+
+    # The home page, in the chosen language.
+    page.goto("/")
+    if language != "en":
+        page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
+        expect(page).to_have_url(re.compile(f"/{language}/$"))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    check_page(f"home-{language}", screenshot=True)
+
+    # Sign up.
+    page.get_by_role("link", name=say("Sign up")).click()
+    check_page(f"signup-{language}")
+    page.fill("#id_email", f"maria.{language}@cluster.example.ro")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name=say("Sign up")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("My consortia"))
+    expect(page.locator(".site-account")).to_contain_text(f"maria.{language}@cluster.example.ro")
+    check_page(f"dashboard-{language}")
+
+    # Find the practice call from the list of calls and start a consortium for it.
+    page.get_by_role("navigation", name=say("Main")).get_by_role("link", name=say("Calls")).click()
+    page.get_by_role("link", name=call.title).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(call.title)
+    check_page(f"call-{language}")
+    page.get_by_role("link", name=say("Check a consortium")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("New consortium"))
+    check_page(f"consortium-new-{language}")
+
+    # Two members, both from Romania.
+    page.fill("#id_acronym", ACRONYM)
+    page.fill("#id_title", "Smart textiles across three regions")
+    page.fill("#id_duration_months", "24")
+    page.fill("#id_start_date", call.start_window_from.isoformat())
+    page.fill("#id_total_eligible_costs", amount(language, "466666.67"))
+    page.fill("#id_requested_grant", amount(language, "350000.00"))
+    fill_member(page, 0, name="Clusterul Inovativ Bucureşti", country="RO",
+                region=region_value(call, "RO32"), organisation_type="cluster_organisation",
+                eccp_status="registered", coordinator=True)
+    fill_member(page, 1, name="Clusterul Agroalimentar Nord-Vest", country="RO",
+                organisation_type="business_network", eccp_status="requested")
+    page.get_by_role("button", name=say("Save"), exact=True).click()
+
+    # The check fails the minimum of countries, and says what would fix it.
+    expected = expected_outcomes(ACRONYM, language)
+    expect(page.locator(".verdict-banner")).to_contain_text(say("Not eligible"))
+    min_countries = outcome_item(page, "min_countries", language)
+    expect(min_countries).to_contain_text(say("Fail"))
+    expect(min_countries).to_contain_text(expected["outcomes"]["min_countries"].message)
+    expect(min_countries.locator(".outcome-hint")).to_contain_text(
+        expected["outcomes"]["min_countries"].hint
+    )
+    check_page(f"consortium-failing-{language}", screenshot=True)
+
+    # Two more members, from Portugal and Germany; each region list shows only its country's.
+    page.get_by_role("link", name=say("Edit the project and members")).click()
+    assert set(region_countries(page, 2)) > {"PT", "DE", "RO"}, "all regions before a country"
+    page.select_option("#id_members-2-country", "PT")
+    portuguese = Region.objects.filter(
+        classification_id=call.region_classification_id, country_id="PT"
+    ).count()
+    assert region_countries(page, 2) == ["PT"] * portuguese
+    fill_member(page, 2, name="Cluster Têxtil Lisboa", country="PT",
+                region=region_value(call, "PT17"), organisation_type="cluster_organisation",
+                eccp_status="registered")
+    check_page(f"consortium-edit-{language}")
+    page.get_by_role("button", name=say("Save and add a member")).click()
+    expect(page.locator("#id_members-3-name")).to_be_visible()
+    page.select_option("#id_members-3-country", "DE")
+    assert set(region_countries(page, 3)) == {"DE"}
+    fill_member(page, 3, name="Textilnetzwerk Berlin", country="DE",
+                region=region_value(call, "DE30"), organisation_type="business_network",
+                eccp_status="requested")
+    page.get_by_role("button", name=say("Save"), exact=True).click()
+
+    # Three countries now; the region rule waits for the second Romanian member's region.
+    expect(outcome_item(page, "min_countries", language)).to_contain_text(say("Pass"))
+    expect(outcome_item(page, "region_category", language)).to_contain_text(say("Missing"))
+    expect(page.locator(".verdict-banner")).to_contain_text(say("Incomplete"))
+
+    # Nord-Vest is a less developed region: the region rule passes, the consortium is eligible.
+    page.get_by_role("link", name=say("Edit the project and members")).click()
+    assert set(region_countries(page, 1)) == {"RO"}
+    page.select_option("#id_members-1-region", region_value(call, "RO11"))
+    page.get_by_role("button", name=say("Save"), exact=True).click()
+    expect(outcome_item(page, "region_category", language)).to_contain_text(say("Pass"))
+    expect(page.locator(".verdict-banner")).to_contain_text(say("Eligible"))
+    assert expected_outcomes(ACRONYM, language)["verdict"] == say("Eligible")
+    check_page(f"consortium-eligible-{language}", screenshot=True)
+
+    # Submit, then the printable report.
+    page.get_by_role("button", name=say("Submit the consortium")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        say("Eligibility report: %(acronym)s", acronym=ACRONYM)
+    )
+    expect(page.locator(".submission-report")).to_contain_text(say("Verdict at submission"))
+    print_button = page.get_by_role("button", name=say("Print or save as PDF"))
+    expect(print_button).to_be_visible()
+    check_page(f"report-{language}", screenshot=True)
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name=say("Breadcrumb"))).to_be_hidden()
+    expect(print_button).to_be_hidden()
+    check_page.screenshot(f"report-print-{language}")

@@ -115,8 +115,9 @@ def call_fixtures_load(*, sources: list[tuple[str, bytes | str]], actor=None) ->
         with transaction.atomic():
             loaded_calls: dict[str, Call] = {}
             rules_in_sources: dict[str, set[str]] = {}
+            known = KnownObjects()
             for entry in entries:
-                instance = _load_entry(entry, report, rejected)
+                instance = _load_entry(entry, report, rejected, known)
                 if isinstance(instance, Call):
                     loaded_calls[instance.reference] = instance
                     rules_in_sources.setdefault(instance.reference, set())
@@ -182,12 +183,98 @@ def _parse_sources(sources, report: LoadReport) -> list[FixtureEntry]:
     return entries
 
 
-def _load_entry(entry: FixtureEntry, report: LoadReport, rejected: set):
+class KnownObjects:
+    """The objects one load refers to, each read from the database once.
+
+    Every foreign key of a fixture names an object by natural key or primary key; the loader
+    checks that it exists, and Django's deserializer would look it up once more. The objects
+    of each model are read in one query before the model's entries are loaded; objects
+    found or saved meanwhile are kept by the key that fixtures name them by. Only objects
+    that exist are kept: a key that names nothing is looked up (and reported) every time.
+    """
+
+    def __init__(self):
+        self._objects: dict[tuple, models.Model] = {}
+        self._preloaded: set[str] = set()
+
+    @staticmethod
+    def _key(model, value) -> tuple:
+        named = tuple(value) if isinstance(value, list) else ("pk", value)
+        hash(named)  # an unhashable key (a JSON object in a list) raises TypeError here
+        return (model._meta.label_lower, named)
+
+    def preload(self, model) -> None:
+        """Read every existing object of ``model`` once, with the objects its key names."""
+        label = model._meta.label_lower
+        if label in self._preloaded:
+            return
+        self._preloaded.add(label)
+        for instance in model._default_manager.select_related():
+            self.remember(instance, list(instance.natural_key()))
+
+    def remember(self, instance, natural_key: list | None) -> None:
+        self._objects[self._key(type(instance), instance.pk)] = instance
+        if natural_key is not None:
+            self._objects[self._key(type(instance), natural_key)] = instance
+
+    def find(self, model, value):
+        """The object ``value`` names, or raise as the model's manager would."""
+        try:
+            key = self._key(model, value)
+        except TypeError:
+            key = None
+        if key is not None and key in self._objects:
+            return self._objects[key]
+        if isinstance(value, list):
+            instance = model._default_manager.get_by_natural_key(*value)
+        else:
+            instance = model._default_manager.get(pk=value)
+        if key is not None:
+            self._objects[key] = instance
+        return instance
+
+    def existing(self, model, natural_key: list | None):
+        """The stored object with this natural key, known without a query, or None."""
+        if natural_key is None:
+            return None
+        try:
+            return self._objects.get(self._key(model, natural_key))
+        except TypeError:
+            return None
+
+
+def _load_entry(entry: FixtureEntry, report: LoadReport, rejected: set, known: KnownObjects):
     """Validate and save one object; on a problem, remember it as rejected."""
-    instance = _validate_and_save(entry, report, rejected)
+    instance = _validate_and_save(entry, report, rejected, known)
     if instance is None and entry.label in MODELS_BY_LABEL:
         rejected.add((entry.label, _natural_key_of(entry)))
     return instance
+
+
+def _fixture_natural_key(label: str, raw: dict) -> list | None:
+    """The natural key of a fixture object as other fixture objects name it, read from its
+    fields without a query; None when its fields do not give one."""
+    fields = raw.get("fields") or {}
+    try:
+        if label == "calls.country":
+            return [raw["pk"]] if raw.get("pk") is not None else None
+        if label in ("calls.programme", "calls.regionclassification"):
+            return [fields["code"]]
+        if label == "calls.call":
+            return [fields["reference"]]
+        if label == "calls.region" and isinstance(fields.get("classification"), list):
+            return [*fields["classification"], fields["code"]]
+        if label == "calls.regionalias" and isinstance(fields.get("region"), list):
+            return [fields["region"][0], fields["code"]]
+        if label == "calls.participation" and all(
+            isinstance(fields.get(name), list) for name in ("programme", "country")
+        ):
+            return [*fields["programme"], *fields["country"], fields["starts_on"]]
+        if label == "calls.callrule" and isinstance(fields.get("call"), list):
+            return [*fields["call"], fields["code"]]
+    except (KeyError, TypeError):
+        return None
+    return None
 
 
 def _natural_key_of(entry: FixtureEntry) -> tuple:
@@ -198,7 +285,8 @@ def _natural_key_of(entry: FixtureEntry) -> tuple:
     return tuple(key) if isinstance(key, list) else (key,)
 
 
-def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set):
+def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set,
+                       known: KnownObjects):
     problems = _shape_problems(entry)
     if entry.label not in MODELS_BY_LABEL or not isinstance(entry.raw.get("fields"), dict):
         report.problems.extend(problems)
@@ -209,7 +297,7 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set):
     raw = {**entry.raw, "fields": {
         name: value for name, value in entry.raw["fields"].items() if name not in bad_fields
     }}
-    reference_problems = _reference_problems(raw, entry.location, model, rejected)
+    reference_problems = _reference_problems(raw, entry.location, model, rejected, known)
     if reference_problems is None:
         # It refers to an object rejected above, whose problem is already reported.
         return None
@@ -217,13 +305,29 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set):
     if reference_problems:
         report.problems.extend(problems)
         return None
+    # The objects the foreign keys name were found above: hand the deserializer their primary
+    # keys, and the primary key of the stored object this entry describes, if any, so that it
+    # looks nothing up again. Validation below is unchanged.
+    known.preload(model)
+    natural_key = _fixture_natural_key(entry.label, entry.raw)
+    stored = known.existing(model, natural_key)
+    raw["fields"] = {
+        name: known.find(model._meta.get_field(name).related_model, value).pk
+        if _is_foreign_key(model, name) and value is not None else value
+        for name, value in raw["fields"].items()
+    }
+    if stored is not None and raw.get("pk") is None:
+        raw = {**raw, "pk": stored.pk}
     try:
         deserialized = next(serializers.deserialize("python", [raw]))
     except (DeserializationError, ValidationError, ObjectDoesNotExist, ValueError, TypeError) as error:
         report.problems.extend([*problems, LoadProblem(entry.location, None, _first_line(error))])
         return None
     instance = deserialized.object
-    existing = _existing(model, instance)
+    if stored is not None and stored.pk == instance.pk:
+        existing = stored
+    else:
+        existing = _existing(model, instance)
     instance._state.adding = existing is None
     try:
         instance.full_clean(exclude=bad_fields)
@@ -238,6 +342,7 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set):
     if existing is not None and _same_values(existing, instance):
         report.unchanged.append(label)
         entry.outcome = "unchanged"
+        known.remember(existing, natural_key)
         return existing
     try:
         with transaction.atomic():
@@ -245,6 +350,7 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set):
     except IntegrityError as error:
         report.problems.append(LoadProblem(entry.location, None, _first_line(error)))
         return None
+    known.remember(instance, natural_key)
     entry.outcome = "updated" if existing is not None else "created"
     (report.updated if existing is not None else report.created).append(label)
     return instance
@@ -292,7 +398,13 @@ def _parse_datetime(value: str):
         return None
 
 
-def _reference_problems(raw: dict, location: str, model, rejected: set) -> list[LoadProblem] | None:
+def _is_foreign_key(model, name: str) -> bool:
+    return isinstance(model._meta.get_field(name), models.ForeignKey)
+
+
+def _reference_problems(
+    raw: dict, location: str, model, rejected: set, known: KnownObjects
+) -> list[LoadProblem] | None:
     """Every foreign key must name an object that exists (or was loaded before it).
 
     Returns None when a key names an object of the same sources that was rejected.
@@ -307,10 +419,7 @@ def _reference_problems(raw: dict, location: str, model, rejected: set) -> list[
         if (related._meta.label_lower, key) in rejected:
             return None
         try:
-            if isinstance(value, list):
-                related._default_manager.get_by_natural_key(*value)
-            else:
-                related._default_manager.get(pk=value)
+            known.find(related, value)
         except (ObjectDoesNotExist, TypeError, ValueError, ValidationError):
             problems.append(LoadProblem(
                 location, name,

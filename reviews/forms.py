@@ -1,4 +1,5 @@
 """The review queue's filters (a GET form) and the review form."""
+import functools
 import unicodedata
 
 from django import forms
@@ -40,8 +41,12 @@ def _reading_order(text: str) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every country by its name in the active language, in reading order (one query)."""
-    named = [(code, country_name(code)) for code in Country.objects.values_list("code", flat=True)]
+    """The countries taking part in a programme, by their name in the active language, in
+    reading order (one query). Only they can have members in an eligible submission."""
+    codes = Country.objects.filter(participations__isnull=False).distinct().values_list(
+        "code", flat=True
+    )
+    named = [(code, country_name(code)) for code in codes]
     named.sort(key=lambda pair: _reading_order(pair[1]))
     return [("", _("Every country"))] + [(code, f"{name} ({code})") for code, name in named]
 
@@ -78,7 +83,8 @@ class QueueFilterForm(forms.Form):
         # Always bound (an empty query shows everything) and read at once: the valid fields
         # filter even when another one is invalid.
         super().__init__(data, **kwargs)
-        self.fields["country"].choices = country_choices()
+        # Read when first needed (to check a chosen country, or to show the list), then kept.
+        self.fields["country"].choices = functools.cache(country_choices)
         self.is_valid()
 
     def value(self, name: str):

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
@@ -20,7 +20,7 @@ from consortia.models import Consortium, Submission
 
 from . import exports
 from .forms import QueueFilterForm, ReviewForm
-from .models import ReviewStatus, may_review, review_queue
+from .models import NOT_REVIEWED, ReviewStatus, may_review, review_queue
 from .services import ReviewRefused, review_record
 
 
@@ -36,15 +36,16 @@ def reviewer_required(view):
 
 
 def _totals(submissions) -> dict:
-    """How many submissions the filters leave, in all and by review status (one query)."""
-    counts = {"not_reviewed": Count("pk", filter=Q(review_status__isnull=True))}
-    for status in ReviewStatus:
-        counts[status.value] = Count("pk", filter=Q(review_status=status.value))
-    totals = submissions.order_by().aggregate(total=Count("pk"), **counts)
+    """How many submissions the filters leave, in all and by review status (one query, each
+    row's latest review read once)."""
+    counted = {
+        row["review_status"] or NOT_REVIEWED: row["count"]
+        for row in submissions.order_by().values("review_status").annotate(count=Count("pk"))
+    }
     return {
-        "total": totals["total"],
-        "by_status": [("not_reviewed", _("Not reviewed"), totals["not_reviewed"])] + [
-            (status.value, status.label, totals[status.value]) for status in ReviewStatus
+        "total": sum(counted.values()),
+        "by_status": [(NOT_REVIEWED, _("Not reviewed"), counted.get(NOT_REVIEWED, 0))] + [
+            (status.value, status.label, counted.get(status.value, 0)) for status in ReviewStatus
         ],
     }
 

@@ -183,13 +183,15 @@ def print_table(results: dict) -> None:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser()
     parser.add_argument("--consortia", type=int, default=10_000)
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database bench_queue for a closer look")
     options = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if not environment.postgres_available():
         print("PostgreSQL is not reachable: the review-queue benchmark is skipped.")
         return {"skipped": "PostgreSQL not reachable"}
     environment.collect_static()
     os.environ.update(environment.PRODUCTION_LIKE)
-    with environment.scratch_database("queue") as database:
+    with environment.scratch_database("queue", keep=options.keep) as database:
         environment.setup_django(database, settings="benchmarks.settings")
         results = {
             "benchmark": "review queue at scale",

@@ -6,9 +6,11 @@ result beside the submission (never changing it), and reports what changed.
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.db.models import F
 
 from calls.models import Call
+from consortia.models import OutcomeStatuses
 from consortia.services import call_submissions_recheck
 
 
@@ -85,15 +87,19 @@ class Command(BaseCommand):
         changed = (
             summary.rechecks()
             .exclude(verdict=F("submission__verdict"))
-            .values_list("submission_id", "submission__consortium__acronym",
-                         "submission__verdict", "verdict", "outcomes", "submission__outcomes")
-        )
-        for submission_id, acronym, before, after, outcomes, submitted in changed.iterator(
-            chunk_size=chunk_size
-        ):
-            was = {outcome["rule"]: outcome["status"] for outcome in submitted}
-            rules = ", ".join(
-                f"{outcome['rule']} {was.get(outcome['rule'], '-')}->{outcome['status']}"
-                for outcome in outcomes if was.get(outcome["rule"]) != outcome["status"]
+            .annotate(
+                now=OutcomeStatuses("outcomes"), before=OutcomeStatuses("submission__outcomes")
             )
-            self.stdout.write(f"  {submission_id} {acronym}: {before} -> {after} ({rules})")
+            .values_list("submission_id", "submission__consortium__acronym",
+                         "submission__verdict", "verdict", "now", "before")
+        )
+        # In a transaction, so that PostgreSQL streams the rows through a server-side cursor.
+        with transaction.atomic():
+            for submission_id, acronym, was, verdict, now, before in changed.iterator(
+                chunk_size=chunk_size
+            ):
+                rules = ", ".join(
+                    f"{rule} {before.get(rule, '-')}->{status}"
+                    for rule, status in now.items() if before.get(rule) != status
+                )
+                self.stdout.write(f"  {submission_id} {acronym}: {was} -> {verdict} ({rules})")

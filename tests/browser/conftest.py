@@ -6,8 +6,8 @@ skipped with a message saying how to enable them; with ``REQUIRE_BROWSER_TESTS=1
 
 The live server needs committed data, so these tests are transactional: Django empties every
 table after each of them. The rest of the suite expects the reference data that
-tests/conftest.py loads once per session, so the tables are put back as they were (a snapshot
-taken before the first browser test) when the next test is not a browser test.
+tests/conftest.py loads once per session, so the tables are put back as they were (from a
+snapshot taken before the first browser test) when the next test is not a browser test.
 """
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -57,55 +57,69 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     """After Django has emptied the tables, put the session's data back for the next test,
-    unless that one is a browser test too (it puts back what it needs itself)."""
+    unless that one is a browser test too (it loads what it needs itself)."""
     result = yield
-    snapshot = item.config.stash.get(SESSION_DATA_KEY, None)
+    snapshots = item.config.stash.get(SNAPSHOTS_KEY, None)
     next_is_browser = nextitem is not None and nextitem.get_closest_marker("browser")
-    if snapshot is not None and nextitem is not None and not next_is_browser:
-        snapshot.restore()
+    if snapshots is not None and nextitem is not None and not next_is_browser:
+        with snapshots.blocker.unblock():
+            snapshots.restore_session_data()
     return result
 
 
-@dataclass(frozen=True)
-class SessionData:
-    """The data every test may expect, kept in a fixture file to be loaded after a flush."""
+def tables_emptied() -> bool:
+    """Whether a transactional test has just emptied the database (the reference data too)."""
+    from calls.models import Country
 
-    path: Path
+    return not Country.objects.exists()
+
+
+def dump(path: Path) -> Path:
+    call_command("dumpdata", natural_foreign=True, exclude=NOT_IN_SNAPSHOT, output=str(path),
+                 verbosity=0)
+    return path
+
+
+@dataclass
+class DatabaseSnapshots:
+    """The data tests expect, kept in fixture files to be loaded after a flush: the session's
+    (reference data, and whatever migrations created), and the same with ``seed_demo``'s."""
+
+    session_data: Path
     blocker: object
+    demo_data: Path | None = None
 
-    def restore(self) -> None:
-        """Load the file unless the data is still there (the flush happens only after a
-        transactional test)."""
-        from calls.models import Country
+    def restore_session_data(self) -> None:
+        if tables_emptied():
+            call_command("loaddata", str(self.session_data), verbosity=0)
 
-        with self.blocker.unblock():
-            if not Country.objects.exists():
-                call_command("loaddata", str(self.path), verbosity=0)
+    def load_demo_data(self) -> None:
+        """Loading the demo file after a flush is quicker than running ``seed_demo`` again."""
+        if tables_emptied() and self.demo_data is not None:
+            call_command("loaddata", str(self.demo_data), verbosity=0)
+            return
+        self.restore_session_data()
+        call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+        if self.demo_data is None:
+            self.demo_data = dump(self.session_data.with_name("demo-data.json"))
 
 
-SESSION_DATA_KEY = pytest.StashKey[SessionData]()
+SNAPSHOTS_KEY = pytest.StashKey[DatabaseSnapshots]()
 
 
 @pytest.fixture(scope="session")
-def session_data(
+def database_snapshots(
     request: pytest.FixtureRequest, django_db_setup, django_db_blocker,
     tmp_path_factory: pytest.TempPathFactory,
-) -> SessionData:
-    """The session's data (the reference data, and whatever migrations created) as taken
-    before the first browser test."""
-    path = tmp_path_factory.mktemp("browser") / "session-data.json"
+) -> DatabaseSnapshots:
+    """The session's data as taken before the first browser test."""
     with django_db_blocker.unblock():
-        from calls.models import Country
-
-        if not Country.objects.exists():  # emptied by a transactional test outside this folder
+        if tables_emptied():  # by a transactional test outside this folder
             call_command("load_reference_data", verbosity=0)
-        call_command(
-            "dumpdata", natural_foreign=True, exclude=NOT_IN_SNAPSHOT, output=str(path),
-            verbosity=0,
-        )
-    snapshot = SessionData(path, django_db_blocker)
-    request.config.stash[SESSION_DATA_KEY] = snapshot
-    return snapshot
+        path = dump(tmp_path_factory.mktemp("browser") / "session-data.json")
+    snapshots = DatabaseSnapshots(path, django_db_blocker)
+    request.config.stash[SNAPSHOTS_KEY] = snapshots
+    return snapshots
 
 
 @pytest.fixture(scope="package")
@@ -126,11 +140,10 @@ def chromium() -> Iterator:
 
 
 @pytest.fixture
-def demo_site(chromium, session_data: SessionData, live_server):
+def demo_site(chromium, database_snapshots: DatabaseSnapshots, live_server):
     """The live server with the reference data, ``seed_demo``'s practice call
-    PRACTICE-ESCP-S3 and its demo accounts."""
-    session_data.restore()
-    call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
+    PRACTICE-ESCP-S3, its demo accounts and demo consortia."""
+    database_snapshots.load_demo_data()
     return live_server
 
 

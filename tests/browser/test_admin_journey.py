@@ -3,12 +3,16 @@ with every problem listed, a good one is loaded and its call appears on the home
 from datetime import timedelta
 import json
 from pathlib import Path
+import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from calls.models import Call
 from consortia.management.commands.seed_demo import ADMIN, PRACTICE_PROGRAMME
+
+from .pages import LANGUAGE_BUTTONS, words
 
 pytestmark = pytest.mark.browser
 
@@ -33,51 +37,65 @@ def call_fixture(**changes) -> list[dict]:
     return objects
 
 
+@pytest.mark.parametrize("language", ["en", "ro"])
 def test_an_administrator_loads_a_call_fixture_and_the_call_appears_on_the_home_page(
-    page, check_page, tmp_path
+    page, check_page, tmp_path, language
 ):
+    def say(text: str, **values) -> str:
+        return words(language, text, **values)
+
     broken = tmp_path / "broken-call.json"
     broken.write_text(json.dumps(call_fixture(min_countries=-1, colour="blue")))
     good = tmp_path / "new-call.json"
     good.write_text(json.dumps(call_fixture()))
 
     page.goto("/")
+    if language != "en":
+        page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.get_by_role("link", name=TITLE)).to_have_count(0)
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name=say("Log in")).click()
     page.fill("#id_username", ADMIN.email)
     page.fill("#id_password", ADMIN.password)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="Administration").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Site administration")
-    check_page("admin-index")
+    page.get_by_role("main").get_by_role("button", name=say("Log in")).click()
+    page.get_by_role("link", name=say("Administration")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("Site administration"))
+    check_page(f"admin-index-{language}")
 
-    page.locator("#calls-call").get_by_role("link", name="Calls", exact=True).click()
-    check_page("admin-calls")
-    page.get_by_role("link", name="Load call fixture").click()
-    check_page("admin-load-fixture")
+    page.locator("#calls-call a").click()
+    expect(page).to_have_url(re.compile(r"/admin/calls/call/$"))
+    check_page(f"admin-calls-{language}")
+    page.get_by_role("link", name=say("Load call fixture")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("Load call fixture"))
+    check_page(f"admin-load-fixture-{language}")
 
     # A broken file: nothing is loaded and every problem is listed with where it is.
     page.set_input_files("#id_files", broken)
-    page.get_by_role("button", name="Check and load").click()
-    expect(page.get_by_role("alert")).to_contain_text("Nothing was loaded")
-    problems = page.get_by_role("table", name="Problems, in the order of the files")
-    expect(problems).to_contain_text("broken-call.json, object 1")
+    page.get_by_role("button", name=say("Check and load")).click()
+    problems = page.get_by_role("table", name=say("Problems, in the order of the files"))
+    expect(problems).to_contain_text("broken-call.json")
     expect(problems.get_by_role("row").filter(has_text="colour")).to_have_count(1)
     expect(problems.get_by_role("row").filter(has_text="min_countries")).to_have_count(1)
-    check_page("admin-load-fixture-problems")
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert not Call.objects.filter(reference=REFERENCE).exists()
+    check_page(f"admin-load-fixture-problems-{language}")
 
     # A good file: loaded, and the summary says what was created.
     page.set_input_files("#id_files", good)
-    page.get_by_role("button", name="Check and load").click()
-    expect(page.get_by_role("status")).to_contain_text("Loaded: 13 created")
+    page.get_by_role("button", name=say("Check and load")).click()
+    rules = len(call_fixture()) - 1
+    expect(page.get_by_role("status")).to_have_text(say(
+        "Loaded: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+        "%(removed)s removed.", created=1 + rules, updated=0, unchanged=0, removed=0,
+    ))
     expect(page.get_by_role("main")).to_contain_text(REFERENCE)
-    check_page("admin-load-fixture-loaded")
+    check_page(f"admin-load-fixture-loaded-{language}")
 
     # The new call is on the home page, open, with its own page.
-    page.get_by_role("link", name="Back to the site").click()
+    page.get_by_role("link", name=say("Back to the site")).click()
     call_link = page.get_by_role("link", name=TITLE)
     expect(call_link).to_be_visible()
-    check_page("home-with-new-call")
+    check_page(f"home-with-new-call-{language}")
     call_link.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
     expect(page.get_by_text(REFERENCE).first).to_be_visible()

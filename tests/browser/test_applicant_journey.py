@@ -37,6 +37,7 @@ def test_an_applicant_signs_up_builds_an_eligible_consortium_submits_it_and_prin
 
     # Sign up.
     page.get_by_role("link", name=say("Sign up")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("Create an account"))
     check_page(f"signup-{language}")
     page.fill("#id_email", f"maria.{language}@cluster.example.ro")
     page.fill("#id_password1", PASSWORD)
@@ -70,18 +71,28 @@ def test_an_applicant_signs_up_builds_an_eligible_consortium_submits_it_and_prin
     page.get_by_role("button", name=say("Save"), exact=True).click()
 
     # The check fails the minimum of countries, and says what would fix it.
-    expected = expected_outcomes(ACRONYM, language)
     expect(page.locator(".verdict-banner")).to_contain_text(say("Not eligible"))
+    expected = expected_outcomes(ACRONYM, language)
     min_countries = outcome_item(page, "min_countries", language)
     expect(min_countries).to_contain_text(say("Fail"))
     expect(min_countries).to_contain_text(expected["outcomes"]["min_countries"].message)
     expect(min_countries.locator(".outcome-hint")).to_contain_text(
         expected["outcomes"]["min_countries"].hint
     )
+    if language != "en":
+        english = expected_outcomes(ACRONYM, "en")["outcomes"]["min_countries"]
+        assert expected["outcomes"]["min_countries"].message != english.message, (
+            "the rule's message is not translated: is the catalogue compiled (make translations)?"
+        )
     check_page(f"consortium-failing-{language}", screenshot=True)
+    page.get_by_role("link", name=say("Every rule of this call, explained")).click()
+    expect(page).to_have_url(re.compile(f"/calls/{PRACTICE_CALL}/rules/?$"))
+    check_page(f"call-rules-{language}")
+    page.go_back()
 
     # Two more members, from Portugal and Germany; each region list shows only its country's.
     page.get_by_role("link", name=say("Edit the project and members")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("Edit %(acronym)s", acronym=ACRONYM))
     assert set(region_countries(page, 2)) > {"PT", "DE", "RO"}, "all regions before a country"
     page.select_option("#id_members-2-country", "PT")
     portuguese = Region.objects.filter(
@@ -94,6 +105,7 @@ def test_an_applicant_signs_up_builds_an_eligible_consortium_submits_it_and_prin
     check_page(f"consortium-edit-{language}")
     page.get_by_role("button", name=say("Save and add a member")).click()
     expect(page.locator("#id_members-3-name")).to_be_visible()
+    expect(page.locator("#id_members-3-name")).to_be_empty()
     page.select_option("#id_members-3-country", "DE")
     assert set(region_countries(page, 3)) == {"DE"}
     fill_member(page, 3, name="Textilnetzwerk Berlin", country="DE",
@@ -108,6 +120,7 @@ def test_an_applicant_signs_up_builds_an_eligible_consortium_submits_it_and_prin
 
     # Nord-Vest is a less developed region: the region rule passes, the consortium is eligible.
     page.get_by_role("link", name=say("Edit the project and members")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("Edit %(acronym)s", acronym=ACRONYM))
     assert set(region_countries(page, 1)) == {"RO"}
     page.select_option("#id_members-1-region", region_value(call, "RO11"))
     page.get_by_role("button", name=say("Save"), exact=True).click()

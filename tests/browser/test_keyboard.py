@@ -14,24 +14,23 @@ pytestmark = pytest.mark.browser
 CONTROLS = """form => Array.from(form.querySelectorAll(
     "input:not([type=hidden]), select, textarea, button, a[href]"
 )).filter(control => control.offsetParent !== null).map(control => control.id || control.name || control.textContent.trim())"""
-FOCUSED = """() => {
+# What has the focus, read once the browser has drawn the page after the key press.
+FOCUSED = """() => new Promise(resolve => requestAnimationFrame(() => {
   const control = document.activeElement;
   const box = control.getBoundingClientRect();
   const style = getComputedStyle(control);
-  return {
+  resolve({
     key: control.id || control.name || control.textContent.trim(),
     inForm: Boolean(control.closest("form.consortium-form")),
     shown: box.width > 0 && box.height > 0,
     outlined: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
-  };
-}"""
-NEXT_FRAME = "() => new Promise(resolve => requestAnimationFrame(() => resolve()))"
+  });
+}))"""
 MAX_TABS = 150
 
 
 def tab(page) -> dict:
     page.keyboard.press("Tab")
-    page.evaluate(NEXT_FRAME)
     return page.evaluate(FOCUSED)
 
 
@@ -56,12 +55,16 @@ def test_the_consortium_form_works_with_the_keyboard_alone(page, check_page, lan
 
     # Log in as the demo applicant and open a new consortium for the practice call.
     page.get_by_role("link", name=say("Log in")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("Log in"))
     check_page(f"login-{language}")
     page.fill("#id_username", APPLICANT.email)
     page.fill("#id_password", APPLICANT.password)
     page.get_by_role("main").get_by_role("button", name=say("Log in")).click()
     page.get_by_role("link", name=say("My consortia")).click()
     page.get_by_role("link", name=say("Build a new consortium")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        say("Which call is the consortium for?")
+    )
     check_page(f"call-picker-{language}")
     page.get_by_role("link", name=PRACTICE_CALL, exact=False).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(say("New consortium"))

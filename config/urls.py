@@ -4,7 +4,10 @@ from django.urls import include, path
 
 from eligibility.api import api as eligibility_api
 
+from . import views
+
 urlpatterns = [
+    path("health", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", eligibility_api.urls),
 ]

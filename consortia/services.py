@@ -190,12 +190,14 @@ def consortium_submit(*, consortium: Consortium, user, now: datetime | None = No
     """Submit ``consortium``: keep what was checked, against which parameters, and when.
 
     The consortium row is locked, then the deadline and the verdict are checked at ``now``
-    (default: the present instant) before anything is written; a refusal raises a
-    :class:`ConsortiumActionRefused` saying why. Afterwards the consortium is read-only.
+    (default: the instant the lock is obtained) before anything is written; a refusal raises
+    a :class:`ConsortiumActionRefused` saying why. Afterwards the consortium is read-only.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         locked = _locked(consortium)
+        # Taken once the row is ours: a submit that waited for another write to finish
+        # is late if that write ended after the deadline.
+        now = now or timezone.now()
         if locked.owner_id != user.pk:
             raise PermissionDenied
         report, outcomes = _outcomes_in_every_language(locked, now)
@@ -231,11 +233,12 @@ def consortium_submit(*, consortium: Consortium, user, now: datetime | None = No
 def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = None) -> Submission:
     """Withdraw the standing submission before the deadline; the consortium is a draft again.
 
-    The submission is kept, marked as withdrawn by ``user`` at ``now``.
+    The submission is kept, marked as withdrawn by ``user`` at ``now`` (default: the instant
+    the consortium row is locked, as for a submission).
     """
-    now = now or timezone.now()
     with transaction.atomic():
         locked = _locked(consortium)
+        now = now or timezone.now()
         if locked.owner_id != user.pk:
             raise PermissionDenied
         refusal = withdrawal_refusal(locked, now)

@@ -48,6 +48,7 @@ def generate(count: int) -> dict:
     started = time.perf_counter()
     datagen.generate_submitted(call=call, count=count - 1)
     generated_in = time.perf_counter() - started
+    assert datagen.sample_is_eligible(call), "the generated consortia must all be eligible"
     reviewer = reviewer_user("generator-ncp@example.org", superuser=True)
     statuses = [ReviewStatus.CONFIRMED_ELIGIBLE, ReviewStatus.CLARIFICATION_REQUESTED]
     Review.objects.bulk_create([

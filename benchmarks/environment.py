@@ -12,11 +12,10 @@ import os
 from pathlib import Path
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import time
-from typing import Callable, Iterator
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
@@ -180,16 +179,6 @@ def write_results(name: str, results: dict) -> Path:
     path = RESULTS_DIR / f"{name}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
     return path
-
-
-def timed(function: Callable[[], object], repeat: int = 5) -> dict:
-    """Wall-clock milliseconds of ``function``: best and median of ``repeat`` runs."""
-    runs = []
-    for _run in range(repeat):
-        started = time.perf_counter()
-        function()
-        runs.append((time.perf_counter() - started) * 1000)
-    return {"best_ms": round(min(runs), 2), "median_ms": round(statistics.median(runs), 2)}
 
 
 def calibration_us() -> float:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from .accessibility import AccessibilityFindings, assert_accessible
 
@@ -33,6 +33,8 @@ HOW_TO_ENABLE = (
 )
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
+# How long an action or an expectation waits: generous, for a busy CI machine.
+TIMEOUT_MS = 15_000
 # Django's data that the flush re-creates by itself (post_migrate) or that no test needs back.
 NOT_IN_SNAPSHOT = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 
@@ -133,6 +135,7 @@ def chromium() -> Iterator:
         pytest.skip(f"Chromium not found. {HOW_TO_ENABLE}")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+        expect.set_options(timeout=TIMEOUT_MS)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             yield browser
@@ -154,7 +157,7 @@ def page(chromium, demo_site) -> Iterator:
         base_url=demo_site.url, viewport=VIEWPORT, locale="en-GB", timezone_id="Europe/Brussels",
         accept_downloads=True,
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     yield context.new_page()
     context.close()
 

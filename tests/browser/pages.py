@@ -1,8 +1,9 @@
-"""What the browser journeys share: the words of the pages in a language, and how to read
-the eligibility panel and fill a member row."""
+"""What the browser journeys share: the words of the pages in a language, the way in (home
+page, language, log-in), and how to read the eligibility panel and fill a member row."""
 from decimal import Decimal
 
 from django.utils import formats, translation
+from playwright.sync_api import expect
 
 from calls.models import Call, Region
 from consortia.models import Consortium
@@ -18,6 +19,23 @@ def words(language: str, text: str, **values) -> str:
     with translation.override(language):
         translated = translation.gettext(text)
     return translated % values if values else translated
+
+
+def open_home(page, language: str) -> None:
+    """The home page, switched to ``language`` with the header's language buttons."""
+    page.goto("/")
+    if language != "en":
+        page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def log_in(page, account, language: str) -> None:
+    """Log in with the header's link from the page shown, as a person would."""
+    page.get_by_role("link", name=words(language, "Log in")).click()
+    page.fill("#id_username", account.email)
+    page.fill("#id_password", account.password)
+    page.get_by_role("main").get_by_role("button", name=words(language, "Log in")).click()
+    expect(page.locator(".site-account")).to_contain_text(account.email)
 
 
 def amount(language: str, value: str) -> str:

@@ -1,6 +1,7 @@
 """An administrator loads a call from a fixture file in the admin: a broken file is refused
 with every problem listed, a good one is loaded and its call appears on the home page."""
 from datetime import timedelta
+import functools
 import json
 from pathlib import Path
 import re
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 from calls.models import Call
 from consortia.management.commands.seed_demo import ADMIN, PRACTICE_PROGRAMME
 
-from .pages import LANGUAGE_BUTTONS, words
+from .pages import log_in, open_home, words
 
 pytestmark = pytest.mark.browser
 
@@ -41,23 +42,16 @@ def call_fixture(**changes) -> list[dict]:
 def test_an_administrator_loads_a_call_fixture_and_the_call_appears_on_the_home_page(
     page, check_page, tmp_path, language
 ):
-    def say(text: str, **values) -> str:
-        return words(language, text, **values)
+    say = functools.partial(words, language)
 
     broken = tmp_path / "broken-call.json"
     broken.write_text(json.dumps(call_fixture(min_countries=-1, colour="blue")))
     good = tmp_path / "new-call.json"
     good.write_text(json.dumps(call_fixture()))
 
-    page.goto("/")
-    if language != "en":
-        page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
-        expect(page.locator("html")).to_have_attribute("lang", language)
+    open_home(page, language)
     expect(page.get_by_role("link", name=TITLE)).to_have_count(0)
-    page.get_by_role("link", name=say("Log in")).click()
-    page.fill("#id_username", ADMIN.email)
-    page.fill("#id_password", ADMIN.password)
-    page.get_by_role("main").get_by_role("button", name=say("Log in")).click()
+    log_in(page, ADMIN, language)
     page.get_by_role("link", name=say("Administration")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(say("Site administration"))
     check_page(f"admin-index-{language}")

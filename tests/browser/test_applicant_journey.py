@@ -1,5 +1,6 @@
 """The applicant's journey in a real browser, in English and in Romanian: from the home page to
 the printable report of an eligible consortium, with the accessibility audit of every page."""
+import functools
 import re
 
 import pytest
@@ -9,8 +10,8 @@ from calls.models import Call, Region
 from consortia.management.commands.seed_demo import PRACTICE_CALL
 
 from .pages import (
-    LANGUAGE_BUTTONS, PASSWORD, amount, expected_outcomes, fill_member, outcome_item,
-    region_countries, region_value, words,
+    PASSWORD, amount, expected_outcomes, fill_member, open_home, outcome_item, region_countries,
+    region_value, words,
 )
 
 pytestmark = pytest.mark.browser
@@ -23,16 +24,10 @@ def test_an_applicant_signs_up_builds_an_eligible_consortium_submits_it_and_prin
     page, check_page, language
 ):
     call = Call.objects.get(reference=PRACTICE_CALL)
-
-    def say(text: str, **values) -> str:
-        return words(language, text, **values)
+    say = functools.partial(words, language)
 
     # The home page, in the chosen language.
-    page.goto("/")
-    if language != "en":
-        page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
-        expect(page).to_have_url(re.compile(f"/{language}/$"))
-    expect(page.locator("html")).to_have_attribute("lang", language)
+    open_home(page, language)
     check_page(f"home-{language}", screenshot=True)
 
     # Sign up.

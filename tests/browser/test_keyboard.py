@@ -1,12 +1,14 @@
 """The consortium form with the keyboard only: every control in reach of Tab, in the order of
 the page, with a visible focus; after an invalid save the error summary has the focus and each
 of its links moves the focus to its field."""
+import functools
+
 import pytest
 from playwright.sync_api import expect
 
 from consortia.management.commands.seed_demo import APPLICANT, PRACTICE_CALL
 
-from .pages import LANGUAGE_BUTTONS, region_countries, words
+from .pages import open_home, region_countries, words
 
 pytestmark = pytest.mark.browser
 
@@ -36,13 +38,9 @@ def tab(page) -> dict:
 
 @pytest.mark.parametrize("language", ["en", "ro"])
 def test_the_consortium_form_works_with_the_keyboard_alone(page, check_page, language):
-    def say(text: str, **values) -> str:
-        return words(language, text, **values)
+    say = functools.partial(words, language)
 
-    page.goto("/")
-    if language != "en":
-        page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
-        expect(page.locator("html")).to_have_attribute("lang", language)
+    open_home(page, language)
 
     # The first Tab reaches the skip link, shown on focus; it moves the focus to the content.
     focused = tab(page)

@@ -1,6 +1,7 @@
 """The national contact point for Romania reviews a submission: logs in, narrows the queue,
 opens the submission, records a review, and downloads the queue as CSV."""
 import csv
+import functools
 import io
 import re
 
@@ -12,7 +13,7 @@ from consortia.management.commands.seed_demo import NCP_ROMANIA, PRACTICE_CALL
 from consortia.services import consortium_submit
 from tests.consortium_factories import make_consortium, make_user
 
-from .pages import LANGUAGE_BUTTONS, words
+from .pages import log_in, open_home, words
 
 pytestmark = pytest.mark.browser
 
@@ -54,17 +55,10 @@ def submissions(demo_site) -> dict:
 def test_the_romanian_contact_point_filters_the_queue_reviews_a_submission_and_exports_csv(
     page, check_page, submissions, language
 ):
-    def say(text: str, **values) -> str:
-        return words(language, text, **values)
+    say = functools.partial(words, language)
 
-    page.goto("/")
-    if language != "en":
-        page.get_by_role("button", name=LANGUAGE_BUTTONS[language]).click()
-        expect(page.locator("html")).to_have_attribute("lang", language)
-    page.get_by_role("link", name=say("Log in")).click()
-    page.fill("#id_username", NCP_ROMANIA.email)
-    page.fill("#id_password", NCP_ROMANIA.password)
-    page.get_by_role("main").get_by_role("button", name=say("Log in")).click()
+    open_home(page, language)
+    log_in(page, NCP_ROMANIA, language)
 
     # The queue lists the submissions with a Romanian member, not the other one.
     page.get_by_role("navigation", name=say("Main")).get_by_role(

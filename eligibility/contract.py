@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone as dt_timezone
 from decimal import Decimal
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from django.db.models import Q
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from pydantic import (
     AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from calls import countries
 from calls.models import Call, EccpStatus, OrganisationType, Region
@@ -30,6 +32,15 @@ from .facts import (
 )
 
 MAX_MEMBERS = 1000
+NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def written_as_text(value: Any, error_type: str) -> Any:
+    """Dates and instants are written as text: pydantic would read a number, or a number
+    in a string, as seconds since 1970 (20181101 as 23 August 1970)."""
+    if value is None or (isinstance(value, str) and not NUMBER.fullmatch(value)):
+        return value
+    raise PydanticCustomError(error_type, "written as text")
 
 Amount = Annotated[
     Decimal,
@@ -51,6 +62,11 @@ class ProjectIn(BaseModel):
     start_date: date | None = Field(None, examples=["2018-11-01"])
     total_eligible_costs: Amount | None = None
     requested_grant: Amount | None = None
+
+    @field_validator("start_date", mode="before")
+    @classmethod
+    def start_date_is_written_as_text(cls, value: Any) -> Any:
+        return written_as_text(value, "date_type")
 
 
 class MemberIn(BaseModel):
@@ -135,6 +151,11 @@ class CheckRequestIn(BaseModel):
     )
     project: ProjectIn | None = None
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def as_of_is_written_as_text(cls, value: Any) -> Any:
+        return written_as_text(value, "datetime_type")
 
     @field_validator("as_of")
     @classmethod

@@ -31,7 +31,9 @@ CONTACT_POINT_COUNTRIES = ["RO", "PT", "DE", "IT", "PL", "ES", "FR"]
 VIEWS = [
     ("first page", ""),
     ("country filter", "?country=RO"),
+    # A broad term (one consortium in twenty) and a narrow one (a region's name, 0.4 %).
     ("search", "?q=textile"),
+    ("narrow search", "?q=nord-vest"),
 ]
 
 

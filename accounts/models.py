@@ -17,6 +17,10 @@ class UserManager(DjangoUserManager):
         return super().create_superuser(email, email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
+        # Django's login form does not limit the length it accepts. An address longer than
+        # any stored one names nobody, and SQLite refuses such a long case-insensitive match.
+        if len(username) > self.model._meta.get_field("email").max_length:
+            raise self.model.DoesNotExist
         return self.get(email__iexact=username)
 
 

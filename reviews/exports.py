@@ -13,6 +13,7 @@ import zoneinfo
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from calls.models import RuleCode
 from consortia.models import Submission
@@ -31,8 +32,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text(value: str) -> str:
-    """``value`` as inert text: a leading formula character is quoted away."""
-    value = value or ""
+    """``value`` as inert text: control characters a worksheet cannot hold are dropped, then
+    a leading formula character is quoted away."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 

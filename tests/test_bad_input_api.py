@@ -6,6 +6,8 @@ values), sends them through the application, and checks each answer against the 
 tests/test_api_properties.py adds arbitrary JSON values and arbitrary bytes (hypothesis).
 """
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 import pytest
 import schemathesis
 from schemathesis import GenerationMode
@@ -21,6 +23,17 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=EXAMPLES_PER_MODE,
 )
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_open_between_requests():
+    """As Django's test client does: requests sent straight to the WSGI handler must not close
+    the test's database connection, which holds the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -247,8 +247,20 @@ def _load_entry(entry: FixtureEntry, report: LoadReport, rejected: set, known: K
     """Validate and save one object; on a problem, remember it as rejected."""
     instance = _validate_and_save(entry, report, rejected, known)
     if instance is None and entry.label in MODELS_BY_LABEL:
-        rejected.add((entry.label, _natural_key_of(entry)))
+        marker = _rejection_marker(entry.label, _natural_key_of(entry))
+        if marker is not None:
+            rejected.add(marker)
     return instance
+
+
+def _rejection_marker(label: str, key: tuple) -> tuple | None:
+    """How the set of rejected objects names the object ``label`` ``key``; None for a key
+    that holds a JSON object or list, which names no object at all."""
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return (label, key)
 
 
 def _fixture_natural_key(label: str, raw: dict) -> list | None:
@@ -379,6 +391,8 @@ def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
             continue
         if not model_field.concrete or model_field.primary_key:
             problems.append(LoadProblem(entry.location, name, "this field cannot be set."))
+        elif (problem := _value_problem(model_field, value)) is not None:
+            problems.append(LoadProblem(entry.location, name, problem))
         elif isinstance(model_field, models.DateTimeField) and value is not None:
             parsed = _parse_datetime(value) if isinstance(value, str) else None
             if parsed is None:
@@ -389,6 +403,41 @@ def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
                     f"{value!r} has no UTC offset; write it like 2018-03-08T17:00:00+01:00.",
                 ))
     return problems
+
+
+def _value_problem(model_field: models.Field, value) -> str | None:
+    """What is wrong with ``value`` for ``model_field``, taken alone, or None.
+
+    Fixtures write each kind of field with one JSON type, as ``dumpdata`` does. Django's
+    deserializer would store a JSON object given for a text as the text "{...}", and
+    reports a value it cannot convert without naming the field: both are caught here.
+    Date-times, foreign keys and JSON fields are checked elsewhere.
+    """
+    if value is None:
+        return None if model_field.null else "this field cannot be empty (null)."
+    if isinstance(model_field, models.ForeignKey):
+        if isinstance(value, (list, str, int)) and not isinstance(value, bool):
+            return None
+        return "name the object by its natural key, a JSON list such as [\"code\"]."
+    if isinstance(model_field, (models.JSONField, models.DateTimeField)):
+        return None
+    if isinstance(model_field, models.BooleanField):
+        expected, wording = (bool,), "true or false"
+    elif isinstance(model_field, models.IntegerField):
+        expected, wording = (int,), "a whole number"
+    elif isinstance(model_field, models.DecimalField):
+        expected, wording = (str, int, float), 'a decimal number written as text, like "350000.00"'
+    elif isinstance(model_field, models.DateField):
+        expected, wording = (str,), "a date written YYYY-MM-DD"
+    else:
+        expected, wording = (str,), "text"
+    if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+        return f"{json.dumps(value, ensure_ascii=False)} is not {wording}."
+    try:
+        model_field.to_python(value)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
 
 
 def _parse_datetime(value: str):
@@ -416,7 +465,7 @@ def _reference_problems(
             continue
         related = model_field.related_model
         key = tuple(value) if isinstance(value, list) else (value,)
-        if (related._meta.label_lower, key) in rejected:
+        if _rejection_marker(related._meta.label_lower, key) in rejected:
             return None
         try:
             known.find(related, value)

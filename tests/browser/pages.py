@@ -29,6 +29,13 @@ def open_home(page, language: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 
+def expect_page(page, heading: str) -> None:
+    """Wait for the page whose main heading is ``heading``, loaded with its scripts: the
+    heading shows while the rest of a long page (the consortium form) is still arriving."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    page.wait_for_load_state("load")
+
+
 def log_in(page, account, language: str) -> None:
     """Log in with the header's link from the page shown, as a person would."""
     page.get_by_role("link", name=words(language, "Log in")).click()
@@ -83,7 +90,6 @@ def fill_member(page, number: int, *, name: str, country: str, organisation_type
 
 def region_countries(page, number: int) -> list[str]:
     """The country of every region offered in member row ``number``'s region list."""
-    return page.eval_on_selector(
-        f"#id_members-{number}-region",
-        "select => Array.from(select.options).filter(o => o.value).map(o => o.dataset.country)",
+    return page.locator(f"#id_members-{number}-region").evaluate(
+        "select => Array.from(select.options).filter(o => o.value).map(o => o.dataset.country)"
     )

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from consortia.management.commands.seed_demo import APPLICANT, PRACTICE_CALL
 
-from .pages import open_home, region_countries, words
+from .pages import expect_page, open_home, region_countries, words
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def test_the_consortium_form_works_with_the_keyboard_alone(page, check_page, lan
     )
     check_page(f"call-picker-{language}")
     page.get_by_role("link", name=PRACTICE_CALL, exact=False).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(say("New consortium"))
+    expect_page(page, say("New consortium"))
 
     # Tab through the whole page, typing where a person would; leave the acronym empty.
     expected = page.eval_on_selector("form.consortium-form", CONTROLS)

@@ -1,6 +1,12 @@
+import json
+import logging
 from typing import Any
 
 from .models import Action, Event
+
+# One JSON object per line for whoever follows the service's activity (submissions,
+# withdrawals, refusals, reviews); the record (Event) is the database's account of the same.
+events_logger = logging.getLogger("eligibility.events")
 
 
 def event_record(*, action: Action, actor=None, consortium=None, call=None,
@@ -10,3 +16,10 @@ def event_record(*, action: Action, actor=None, consortium=None, call=None,
     return Event.objects.create(
         action=action, actor=actor, consortium=consortium, call=call, details=details or {}
     )
+
+
+def event_log(name: str, **fields: Any) -> None:
+    """Write one structured log line: ``{"event": name, ...fields}`` as JSON. Call it once
+    the change it reports is committed (``transaction.on_commit``), or at once for a refusal,
+    which changes nothing."""
+    events_logger.info(json.dumps({"event": name, **fields}, ensure_ascii=False, sort_keys=True))

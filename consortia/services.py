@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
-from audit.services import event_record
+from audit.services import event_log, event_record
 from calls.models import Call, Region
 from eligibility.engine import Report, evaluate
 from eligibility.facts import ConsortiumFacts, build_call_parameters, member_facts, project_facts
@@ -24,7 +24,10 @@ from .models import Consortium, Member, Submission, SubmissionRecheck
 
 
 class ConsortiumActionRefused(Exception):
-    """A write the consortium's state does not allow now; ``str()`` is for the applicant."""
+    """A write the consortium's state does not allow now; ``str()`` is for the applicant,
+    ``code`` for the log."""
+
+    code = "refused"
 
     def __init__(self, message):
         super().__init__(message)
@@ -35,6 +38,8 @@ class ConsortiumActionRefused(Exception):
 
 
 class ConsortiumNotEditable(ConsortiumActionRefused):
+    code = "not_editable"
+
     def __init__(self):
         super().__init__(_(
             "This consortium is submitted and cannot be changed. Withdraw the submission "
@@ -43,17 +48,23 @@ class ConsortiumNotEditable(ConsortiumActionRefused):
 
 
 class AlreadySubmitted(ConsortiumActionRefused):
+    code = "already_submitted"
+
     def __init__(self):
         super().__init__(_("This consortium is already submitted."))
 
 
 class DeadlinePassed(ConsortiumActionRefused):
+    code = "deadline_passed"
+
     def __init__(self):
         super().__init__(_("The call's deadline has passed: nothing can be submitted or "
                            "withdrawn any more."))
 
 
 class NotEligible(ConsortiumActionRefused):
+    code = "not_eligible"
+
     def __init__(self, report: Report):
         super().__init__(_(
             "Only an eligible consortium can be submitted. The eligibility panel shows what "
@@ -63,6 +74,8 @@ class NotEligible(ConsortiumActionRefused):
 
 
 class NothingToWithdraw(ConsortiumActionRefused):
+    code = "nothing_to_withdraw"
+
     def __init__(self):
         super().__init__(_("This consortium has no submission to withdraw."))
 
@@ -203,6 +216,7 @@ def consortium_submit(*, consortium: Consortium, user, now: datetime | None = No
         report, outcomes = _outcomes_in_every_language(locked, now)
         refusal = submission_refusal(locked, report, now)
         if refusal is not None:
+            _log_refusal("submission_refused", refusal, locked, user, now)
             raise refusal
         call = locked.call
         submission = Submission.objects.create(
@@ -243,6 +257,7 @@ def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = 
             raise PermissionDenied
         refusal = withdrawal_refusal(locked, now)
         if refusal is not None:
+            _log_refusal("withdrawal_refused", refusal, locked, user, now)
             raise refusal
         submission = Submission.objects.select_for_update().active().get(consortium=locked)
         submission.withdrawn_at = now
@@ -254,8 +269,20 @@ def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = 
             action=Action.CONSORTIUM_WITHDRAWN, actor=user, consortium=locked, call=locked.call,
             details={"submission": submission.pk},
         )
+        transaction.on_commit(partial(
+            event_log, "consortium_withdrawn", submission=submission.pk, consortium=locked.pk,
+            call=locked.call.reference, withdrawn_at=now.isoformat(),
+        ))
     consortium.status = locked.status
     return submission
+
+
+def _log_refusal(event: str, refusal: ConsortiumActionRefused, consortium: Consortium, user,
+                 now: datetime) -> None:
+    """A refused submission or withdrawal, with the instant it was judged at: what an
+    applicant who says they were in time needs to see."""
+    event_log(event, reason=refusal.code, consortium=consortium.pk,
+              call=consortium.call.reference, user=user.pk, at=now.isoformat())
 
 
 @dataclass

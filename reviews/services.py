@@ -5,7 +5,6 @@ committed, and a failure to send is logged, never undoing what was recorded.
 """
 from datetime import datetime
 from functools import partial
-import json
 import logging
 
 from django.conf import settings
@@ -19,14 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
-from audit.services import event_record
+from audit.services import event_log, event_record
 from consortia.models import Consortium, Submission
 
 from .models import Review, ReviewStatus, may_review, snapshot_countries
 
 logger = logging.getLogger(__name__)
-# One JSON object per submission and per review, for whoever follows the service's activity.
-events_logger = logging.getLogger("eligibility.events")
 
 
 class ReviewRefused(Exception):
@@ -116,15 +113,11 @@ def _send(messages: list[EmailMessage], what: str) -> None:
         logger.exception("Could not send the e-mail about %s", what)
 
 
-def _log_event(name: str, **fields) -> None:
-    events_logger.info(json.dumps({"event": name, **fields}, ensure_ascii=False, sort_keys=True))
-
-
 def submission_announce(*, submission: Submission) -> None:
     """After a submission is committed: one structured log line, and an e-mail to each
     national contact point of a country of its members. Never raises."""
     countries = snapshot_countries(submission.snapshot)
-    _log_event(
+    event_log(
         "consortium_submitted", submission=submission.pk, consortium=submission.consortium_id,
         call=submission.snapshot.get("call"), verdict=submission.verdict, countries=countries,
         submitted_at=submission.submitted_at.isoformat(),
@@ -156,7 +149,7 @@ def review_announce(*, review: Review) -> None:
     """After a review is committed: one structured log line, and an e-mail to the applicant
     who owns the consortium. Never raises."""
     submission = review.submission
-    _log_event(
+    event_log(
         "consortium_reviewed", review=review.pk, submission=submission.pk,
         consortium=submission.consortium_id, status=review.status, verdict=submission.verdict,
         reviewer=review.reviewer_id, reviewed_at=review.created_at.isoformat(),

@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # A developer's machine runs with DEBUG on unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test setup install translations bench audit clean
+.PHONY: run test setup install translations bench audit loadtest clean
 
 $(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ bench: install translations
 audit: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
 	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --strict
+
+# Load without loss: fifty simulated applicants and contact points for three minutes against
+# gunicorn and a scratch PostgreSQL database (tests/load/run.py; `make test` runs a short one).
+loadtest: install translations
+	$(BIN)/python -m tests.load.run --users 50 --seconds 180
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis

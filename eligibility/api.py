@@ -64,19 +64,24 @@ REQUEST_BODY = {
 
 @api.post(
     "/v1/eligibility-checks",
-    response={200: ReportOut, 400: ErrorsOut},
+    response={200: ReportOut, 400: ErrorsOut, 415: ErrorsOut},
     openapi_extra=REQUEST_BODY,
     summary="Check a consortium against a call",
     description=(
         "Returns one outcome per rule the call configures and the verdict: `not_eligible` if "
         "a blocking rule fails, else `incomplete` if one lacks facts, else `eligible`. "
-        "Invalid input gives 400 with every problem as `path: message`. Nothing is stored. "
+        "Invalid input gives 400 with its problems as `path: message` (the first 50, then how "
+        "many more); a body not sent as `application/json` gives 415. Nothing is stored. "
         "Messages are in the language of the Accept-Language header (English or Romanian)."
     ),
 )
 def eligibility_check(request: HttpRequest):
     # The API has no language prefix; messages follow the Accept-Language header instead.
     with translation.override(translation.get_language_from_request(request)):
+        if not is_json(request):
+            return json_response({"errors": [
+                _("body: send it as JSON, with the header Content-Type: application/json")
+            ]}, status=415)
         try:
             body = request.body
         except RequestDataTooBig:
@@ -86,6 +91,20 @@ def eligibility_check(request: HttpRequest):
         except InvalidRequest as error:
             return json_response({"errors": error.errors}, status=400)
         return json_response(report.to_dict())
+
+
+def is_json(request: HttpRequest) -> bool:
+    """Whether the body is declared as JSON (``application/json``, optionally with a UTF-8
+    charset). A browser sends any other type across sites without asking first (no CORS
+    preflight): refusing them keeps other sites' pages from using visitors' browsers. An
+    empty body, with or without a type, is read (and refused as malformed JSON)."""
+    if not request.META.get("CONTENT_LENGTH", "0").strip("0"):
+        return True
+    if request.content_type != JSON:
+        return False
+    return set(request.content_params) <= {"charset"} and request.content_params.get(
+        "charset", "utf-8"
+    ).lower() in {"utf-8", "utf8"}
 
 
 def json_response(payload: dict, status: int = 200) -> HttpResponse:

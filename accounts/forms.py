@@ -3,7 +3,19 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import EMAIL_TAKEN, User
+
+
+def email_not_taken(address: str, *, account: User | None = None) -> str:
+    """``address`` as stored (domain lower-cased), or a form error if another account uses
+    it whatever its case. ``account`` is the one being changed, which may keep its own."""
+    email = User.objects.normalize_email(address).strip()
+    others = User.objects.with_email(email)
+    if account is not None and account.pk is not None:
+        others = others.exclude(pk=account.pk)
+    if others.exists():
+        raise ValidationError(EMAIL_TAKEN, code="email_taken")
+    return email
 
 
 class SignupForm(BaseUserCreationForm):
@@ -16,11 +28,4 @@ class SignupForm(BaseUserCreationForm):
         help_texts = {"email": _("You log in with this address; password-reset links go to it.")}
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this e-mail address already exists. "
-                  "Log in, or reset the password."),
-                code="email_taken",
-            )
-        return email
+        return email_not_taken(self.cleaned_data["email"])

@@ -169,10 +169,33 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # The address of the site, for links in e-mails, e.g. https://check.example.org
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
+# Rate limits count in the cache: with several processes or machines, give them Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# How many proxies in front of the application append to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR). See config.clients.client_address.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a whole number of proxies, e.g. 1.") from None
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a whole number of proxies, e.g. 1.")
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_address"
+
+
+def env_rate(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip()
+    if value != "off" and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f'{name} is a number of requests per period, e.g. "60/min", or "off".')
+    return value
+
+
 # Requests per client address to the JSON API, e.g. "60/min"; "off" lifts the limit.
-API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "60/min").strip()
-if API_RATE_LIMIT != "off" and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
-    raise ImproperlyConfigured('API_RATE_LIMIT is a number of requests per period, e.g. "60/min", or "off".')
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "60/min")
 
 # Uploaded call fixtures larger than this are refused (bytes).
 CALL_FIXTURE_MAX_BYTES = int(os.environ.get("CALL_FIXTURE_MAX_BYTES", str(2 * 1024 * 1024)))

@@ -10,27 +10,29 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.schema import REF_TEMPLATE
-from ninja.throttling import AnonRateThrottle
+from ninja.throttling import BaseThrottle
+
+from config.clients import client_address
+from config.ratelimit import Rate, rate_allows
 
 from .contract import CheckRequestIn, ErrorsOut, InvalidRequest, ReportOut, check_request, to_json
 
 JSON = "application/json"
 
 
-class ClientAddressThrottle(AnonRateThrottle):
+class ClientAddressThrottle(BaseThrottle):
     """At most ``settings.API_RATE_LIMIT`` requests per client address ("off": no limit).
 
-    Counts live in Django's cache: with several server processes, give them a shared cache.
+    The address is ``config.clients.client_address``; counts live in Django's cache (shared
+    by every process with ``REDIS_URL``), incremented atomically.
     """
 
-    def __init__(self):
-        super().__init__(rate="1/s")  # replaced by the setting on every request
-
     def allow_request(self, request: HttpRequest) -> bool:
-        if settings.API_RATE_LIMIT == "off":
-            return True
-        self.num_requests, self.duration = self.parse_rate(settings.API_RATE_LIMIT)
-        return super().allow_request(request)
+        return rate_allows("api", client_address(request), Rate.parse(settings.API_RATE_LIMIT))
+
+    def wait(self) -> float | None:
+        rate = Rate.parse(settings.API_RATE_LIMIT)
+        return None if rate is None else rate.seconds_left()
 
 
 class EligibilityApi(NinjaAPI):

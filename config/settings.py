@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "ninja",
     "axes",
+    # Append-only tables are guarded by PostgreSQL triggers declared on their models.
+    "pgtrigger",
     "accounts",
     "calls",
     "eligibility",

@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import get_language, gettext_lazy as _
+import pgtrigger
 
+from audit.models import refuse
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
 
 ECCP_URL_VALIDATOR = RegexValidator(
@@ -223,6 +225,19 @@ class OutcomeStatuses(models.Func):
 
 
 class SubmissionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Only the withdrawal can be recorded: any other change is refused, here and by
+        PostgreSQL itself (the triggers on the model)."""
+        changing = {name.removesuffix("_id") for name in kwargs}
+        if not changing or not changing <= Submission.WITHDRAWAL_FIELDS:
+            raise SubmissionIsImmutable(
+                "A submission is kept as submitted; only its withdrawal can be recorded."
+            )
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise SubmissionIsImmutable("A submission is history and is never deleted.")
+
     def active(self):
         """Submissions that stand: not withdrawn."""
         return self.filter(withdrawn_at__isnull=True)
@@ -288,6 +303,30 @@ class Submission(models.Model):
                 condition=Q(withdrawn_at__isnull=True)
                 | Q(withdrawn_at__gte=models.F("submitted_at")),
                 name="submission_withdrawn_after_submitted",
+            ),
+        ]
+        triggers = [
+            # PostgreSQL refuses what the model refuses, whoever writes: only the withdrawal
+            # columns may change, once, and no row is deleted (TRUNCATE is left to tests).
+            pgtrigger.Trigger(
+                name="submission_kept_as_submitted", when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(exclude=["withdrawn_at", "withdrawn_by"]),
+                func=refuse("submissions are append-only: only the withdrawal can be recorded"),
+            ),
+            pgtrigger.Trigger(
+                name="submission_withdrawal_is_final", when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__withdrawn_at__isnull=False) & (
+                    pgtrigger.Q(old__withdrawn_at__df=pgtrigger.F("new__withdrawn_at"))
+                    | pgtrigger.Q(old__withdrawn_by__df=pgtrigger.F("new__withdrawn_by"))
+                ),
+                func=refuse("submissions are append-only: a withdrawal is recorded once"),
+            ),
+            pgtrigger.Trigger(
+                name="submission_never_deleted", when=pgtrigger.Before,
+                operation=pgtrigger.Delete,
+                func=refuse("submissions are append-only: they are never deleted"),
             ),
         ]
         indexes = [

@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+import pgtrigger
 
 from calls.models import Country
+from audit.models import refuse
 from consortia.models import Consortium, Submission
 
 
@@ -123,6 +125,13 @@ class Review(models.Model):
                 condition=~Q(status=ReviewStatus.CLARIFICATION_REQUESTED) | ~Q(comment=""),
                 name="review_clarification_says_what",
                 violation_error_message=_("Say what needs clarifying."),
+            ),
+        ]
+        triggers = [
+            # PostgreSQL refuses changes too, whoever writes (TRUNCATE is left to tests).
+            pgtrigger.Trigger(
+                name="review_append_only", when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete, func=refuse("reviews are append-only: record a new review"),
             ),
         ]
         indexes = [

@@ -219,15 +219,20 @@ def consortium_submit(*, consortium: Consortium, user, now: datetime | None = No
             _log_refusal("submission_refused", refusal, locked, user, now)
             raise refusal
         call = locked.call
+        snapshot = locked.snapshot()
         submission = Submission.objects.create(
             consortium=locked,
             submitted_by=user,
             submitted_at=now,
-            snapshot=locked.snapshot(),
+            snapshot=snapshot,
             outcomes=outcomes,
             verdict=str(report.verdict),
             call_parameters=call.parameters(),
             call_parameters_hash=call.parameters_hash(),
+        )
+        # Who sees this submission follows what it holds, whatever the consortium becomes.
+        submission.countries.set(
+            {member["country"] for member in snapshot["members"] if member["country"]}
         )
         locked.status = Consortium.Status.SUBMITTED
         locked.save(update_fields=["status", "updated_at"])

@@ -13,7 +13,7 @@ import pgtrigger
 
 from calls.models import Country
 from audit.models import refuse
-from consortia.models import Consortium, Submission
+from consortia.models import Submission
 
 
 class NationalContactPointQuerySet(models.QuerySet):
@@ -49,7 +49,7 @@ def may_review(user) -> bool:
 
     The one definition of the reviewer role: the review pages, the exports and the
     navigation all ask it. Which submissions a reviewer sees is
-    ``Consortium.objects.visible_to``'s business.
+    ``Submission.objects.visible_to``'s business.
     """
     if not user.is_authenticated:
         return False
@@ -162,14 +162,14 @@ def _latest_review(field: str) -> Subquery:
 
 
 def review_queue(user):
-    """The standing submissions of the consortia visible to ``user``, newest first.
+    """The standing submissions visible to ``user`` (``Submission.objects.visible_to``),
+    newest first.
 
     Each carries ``review_status`` and ``reviewed_at`` from its latest review (None when it has
     none), read in the same query as the submission.
     """
     return (
-        Submission.objects.active()
-        .filter(consortium__in=Consortium.objects.visible_to(user))
+        Submission.objects.active().visible_to(user)
         .annotate(review_status=_latest_review("status"), reviewed_at=_latest_review("created_at"))
         .order_by("-submitted_at", "-pk")
     )

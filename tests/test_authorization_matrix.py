@@ -91,7 +91,7 @@ url                                   variant  method  anonymous    applicant_a 
 health                                -        GET     200          200          200          200          200          200
 health                                -        POST    405          405          405          405          405          405
 eligibility_api:eligibility_check     -        GET     405          405          405          405          405          405
-eligibility_api:eligibility_check     -        POST    400          400          400          400          400          400
+eligibility_api:eligibility_check     -        POST    415          415          415          415          415          415
 eligibility_api:openapi-json          -        GET     200          200          200          200          200          200
 # django-ninja's description and documentation pages answer any method with the same page.
 eligibility_api:openapi-json          -        POST    200          200          200          200          200          200

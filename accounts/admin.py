@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import RecordedInAdmin
+
 from .forms import email_not_taken
 from .models import User
 
@@ -26,7 +28,7 @@ class UserChangeByEmailForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RecordedInAdmin, DjangoUserAdmin):
     """Users are known by their e-mail address; the username mirrors it."""
 
     form = UserChangeByEmailForm

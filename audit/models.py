@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     CONSORTIUM_REVIEWED = "consortium_reviewed", _("Submission reviewed")
     CALL_LOADED = "call_loaded", _("Call loaded")
     CALL_UPDATED = "call_updated", _("Call updated")
+    CHANGED_IN_ADMIN = "changed_in_admin", _("Changed in the admin")
 
 
 class EventQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 """How pages show the reviewer role, review statuses, reviews and a consortium's record."""
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,40 @@ def record_details(event: Event) -> list[str]:
         lines.append(review_status_label(details.get("status")))
         if details.get("comment"):
             lines.append(details["comment"])
+    elif event.action == Action.CHANGED_IN_ADMIN:
+        lines.extend(admin_change_lines(details.get("changes") or []))
     return lines
+
+
+def admin_change_lines(changes: list) -> list[str]:
+    """Django's description of an admin change, one line per part, in the active language
+    (the labels were stored in English, as Django's admin log stores them)."""
+    lines = []
+    for change in changes:
+        if not isinstance(change, dict):
+            continue
+        if "changed" in change and "name" not in change["changed"]:
+            fields = change["changed"].get("fields") or []
+            if fields:
+                lines.append(_("Fields changed: %(fields)s") % {
+                    "fields": ", ".join(_admin_label(field) for field in fields)})
+        for kind, label in (("added", _("Added: %(name)s “%(object)s”")),
+                            ("changed", _("Changed: %(name)s “%(object)s”")),
+                            ("deleted", _("Deleted: %(name)s “%(object)s”"))):
+            part = change.get(kind) or {}
+            if "name" in part:
+                lines.append(label % {"name": _admin_label(part["name"]),
+                                      "object": part.get("object", "")})
+    return lines
+
+
+def _admin_label(label: str) -> str:
+    """A label of Django's admin log in the active language: the admin capitalises the
+    verbose names our catalogue translates."""
+    translated = _(label)
+    if translated == label and label[:1].isupper():
+        translated = capfirst(_(label[:1].lower() + label[1:]))
+    return translated
 
 
 def _submissions_shown(consortium: Consortium, user) -> list[int] | None:

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body above the limit is refused before anything reads it.
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,6 +204,17 @@ API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "60/min")
 # Uploaded call fixtures larger than this are refused (bytes).
 CALL_FIXTURE_MAX_BYTES = int(os.environ.get("CALL_FIXTURE_MAX_BYTES", str(2 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+# The largest request body read at all (bytes): a declared Content-Length above it gets 413
+# before the body is read or stored. Default: the largest body above, plus room for the
+# framing of a multipart upload.
+REQUEST_MAX_BYTES = int(os.environ.get(
+    "REQUEST_MAX_BYTES", str(max(DATA_UPLOAD_MAX_MEMORY_SIZE, CALL_FIXTURE_MAX_BYTES) + 65_536)
+))
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security: strict by default, relaxed only where DEBUG says we are on a developer's machine.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

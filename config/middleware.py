@@ -1,10 +1,12 @@
 """Middleware of our own: the request-size limit (first of all), and the instant a request
 arrived."""
 from collections.abc import Callable
+from datetime import datetime
 import json
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -41,3 +43,20 @@ def too_large_response(request: HttpRequest) -> HttpResponse:
     # The body was not read: the connection cannot carry another request.
     response["Connection"] = "close"
     return response
+
+
+class RequestArrivalMiddleware:
+    """Notes the instant each request arrived (``request.arrived_at``), before it waits for
+    anything: a submit judged later, after a row lock, logs and names both instants."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.arrived_at = timezone.now()
+        return self.get_response(request)
+
+
+def request_arrived_at(request: HttpRequest) -> datetime:
+    """The instant ``request`` arrived (now, for a request that came another way)."""
+    return getattr(request, "arrived_at", None) or timezone.now()

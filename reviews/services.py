@@ -113,14 +113,16 @@ def _send(messages: list[EmailMessage], what: str) -> None:
         logger.exception("Could not send the e-mail about %s", what)
 
 
-def submission_announce(*, submission: Submission) -> None:
-    """After a submission is committed: one structured log line, and an e-mail to each
+def submission_announce(*, submission: Submission, arrived_at: datetime | None = None) -> None:
+    """After a submission is committed: one structured log line (with the instant its
+    request arrived, beside the instant it was judged and dated), and an e-mail to each
     national contact point of a country of its members. Never raises."""
     countries = snapshot_countries(submission.snapshot)
     event_log(
         "consortium_submitted", submission=submission.pk, consortium=submission.consortium_id,
         call=submission.snapshot.get("call"), verdict=submission.verdict, countries=countries,
         submitted_at=submission.submitted_at.isoformat(),
+        arrived_at=(arrived_at or submission.submitted_at).isoformat(),
     )
     try:
         recipients = list(

@@ -6,7 +6,7 @@ for in the database, with its record entries and its log line.
 
 In a scratch PostgreSQL database of its own (``loadtest_...`` on the server of DATABASE_URL,
 or postgres://postgres@127.0.0.1:5432; dropped afterwards), prepared by tests/load/prepare.py,
-it starts gunicorn (2 workers of 4 threads, a free port on 127.0.0.1, connections kept alive
+it starts gunicorn with config/gunicorn.conf.py (2 workers of 4 threads, a free port on 127.0.0.1, connections kept alive
 for 10 s) with DEBUG off and production settings, except plain HTTP (no HTTPS redirect,
 cookies not marked secure), no API rate limit (every simulated client shares one address)
 and e-mail not sent. Then locust runs headless (tests/load/locustfile.py) for the given time.
@@ -202,7 +202,8 @@ def run_load_test(*, users: int = 50, seconds: int = 180, spawn_rate: float = 10
             server_log = work / "gunicorn.log"
             with server_log.open("w") as log:
                 gunicorn = subprocess.Popen(
-                    [str(BIN / "gunicorn"), "config.wsgi:application",
+                    [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py",
+                     "config.wsgi:application",
                      "--workers", str(WORKERS), "--threads", str(THREADS),
                      "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
                      # Above the clients' longest pause: a connection the server closes

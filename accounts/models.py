@@ -46,6 +46,11 @@ class UserManager(DjangoUserManager):
 
 class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
+    signup_pending = models.BooleanField(
+        _("sign-up not confirmed yet"), default=False,
+        help_text=_("Signed up, and the link e-mailed to the address not opened yet: the "
+                    "account cannot log in until it is."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -162,6 +162,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder it writes to.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 # The address of the site, for links in e-mails, e.g. https://check.example.org
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
@@ -192,6 +194,12 @@ def env_rate(name: str, default: str) -> str:
 
 # Requests per client address to the JSON API, e.g. "60/min"; "off" lifts the limit.
 API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "60/min")
+# Sign-up and password-reset e-mails per address, and sign-ups and reset requests per client.
+ACCOUNT_EMAILS_PER_ADDRESS = env_rate("ACCOUNT_EMAILS_PER_ADDRESS", "3/hour")
+ACCOUNT_EMAILS_PER_CLIENT = env_rate("ACCOUNT_EMAILS_PER_CLIENT", "20/hour")
+# Those e-mails are sent off the request's path, so that the answer takes as long whether
+# or not the address has an account.
+ACCOUNT_EMAILS_IN_BACKGROUND = env_bool("ACCOUNT_EMAILS_IN_BACKGROUND", True)
 
 # Uploaded call fixtures larger than this are refused (bytes).
 CALL_FIXTURE_MAX_BYTES = int(os.environ.get("CALL_FIXTURE_MAX_BYTES", str(2 * 1024 * 1024)))

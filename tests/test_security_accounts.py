@@ -8,10 +8,15 @@ from django.urls import reverse
 import pytest
 
 from accounts.models import User
-from tests.committed_data import postgresql_only, transactional_db  # noqa: F401 (fixture)
+from tests.committed_data import transactional_db  # noqa: F401 (fixture)
 from tests.consortium_factories import PASSWORD, make_user
 
 LOGIN = reverse("login")
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL only: the migration is run backwards and forwards on committed data. "
+           "Run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/<name>.",
+)
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import RecordedInAdmin
+
+from .forms import email_not_taken
 from .models import User
 
 
@@ -11,15 +14,21 @@ class UserCreationByEmailForm(AdminUserCreationForm):
         model = User
         fields = ["email"]
 
+    def clean_email(self) -> str:
+        return email_not_taken(self.cleaned_data["email"])
+
 
 class UserChangeByEmailForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
 
+    def clean_email(self) -> str:
+        return email_not_taken(self.cleaned_data["email"], account=self.instance)
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RecordedInAdmin, DjangoUserAdmin):
     """Users are known by their e-mail address; the username mirrors it."""
 
     form = UserChangeByEmailForm

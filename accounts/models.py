@@ -1,6 +1,19 @@
 from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+EMAIL_TAKEN = _("An account with this e-mail address already exists. Log in, or reset the "
+                "password.")
+
+
+def normalised_email(address: str) -> str:
+    """The one spelling of an address that counts: spaces around it removed, lower-cased.
+
+    Accounts are unique by it (whatever the case typed) and failed logins are counted by it.
+    """
+    return (address or "").strip().lower()
 
 
 class UserManager(DjangoUserManager):
@@ -21,17 +34,37 @@ class UserManager(DjangoUserManager):
         # any stored one names nobody, and SQLite refuses such a long case-insensitive match.
         if len(username) > self.model._meta.get_field("email").max_length:
             raise self.model.DoesNotExist
-        return self.get(email__iexact=username)
+        return self.with_email(username).get()
+
+    def with_email(self, address: str) -> models.QuerySet:
+        """The account of ``address`` whatever its case: at most one, as the database's
+        constraint on the lower-cased address ensures (the same LOWER() as the constraint)."""
+        return self.alias(email_key=Lower("email")).filter(
+            email_key=Lower(Value(address.strip(), output_field=models.EmailField()))
+        )
 
 
 class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
+    signup_pending = models.BooleanField(
+        _("sign-up not confirmed yet"), default=False,
+        help_text=_("Signed up, and the link e-mailed to the address not opened yet: the "
+                    "account cannot log in until it is."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), name="user_email_unique_whatever_its_case",
+                violation_error_message=EMAIL_TAKEN,
+            ),
+        ]
 
     def save(self, *args, **kwargs):
         self.username = self.email

@@ -1,6 +1,26 @@
 from django.contrib import admin
 
 from .models import Event
+from .services import admin_change_record
+
+
+class RecordedInAdmin:
+    """A ModelAdmin mixin: every addition, change and deletion made in the admin goes on
+    the record too (beside Django's admin log, in the same transaction)."""
+
+    def log_addition(self, request, obj, message):
+        admin_change_record(actor=request.user, instance=obj, operation="added", changes=message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        admin_change_record(actor=request.user, instance=obj, operation="changed",
+                            changes=message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            admin_change_record(actor=request.user, instance=obj, operation="deleted", changes=[])
+        return super().log_deletions(request, queryset)
 
 
 @admin.register(Event)

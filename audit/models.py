@@ -2,6 +2,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+import pgtrigger
+
+
+def refuse(reason: str) -> str:
+    """The body of a PostgreSQL trigger function that refuses the row change, saying why."""
+    return f"RAISE EXCEPTION '%: {reason}', TG_TABLE_NAME;"
 
 
 class Action(models.TextChoices):
@@ -12,6 +18,7 @@ class Action(models.TextChoices):
     CONSORTIUM_REVIEWED = "consortium_reviewed", _("Submission reviewed")
     CALL_LOADED = "call_loaded", _("Call loaded")
     CALL_UPDATED = "call_updated", _("Call updated")
+    CHANGED_IN_ADMIN = "changed_in_admin", _("Changed in the admin")
 
 
 class EventQuerySet(models.QuerySet):
@@ -48,6 +55,13 @@ class Event(models.Model):
         verbose_name = _("record entry")
         verbose_name_plural = _("record")
         indexes = [models.Index(fields=["consortium", "occurred_at"])]
+        triggers = [
+            # PostgreSQL refuses changes too, whoever writes (TRUNCATE is left to tests).
+            pgtrigger.Trigger(
+                name="record_append_only", when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete, func=refuse("the record is append-only"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

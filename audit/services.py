@@ -18,6 +18,28 @@ def event_record(*, action: Action, actor=None, consortium=None, call=None,
     )
 
 
+def admin_change_record(*, actor, instance, operation: str, changes: list | str) -> Event:
+    """Put a change made in the Django admin on the record: what was ``operation`` (added,
+    changed or deleted), the object, and Django's description of the change (the fields
+    changed, and the inline rows added, changed or deleted, named in English as Django's
+    admin log names them). Called inside the admin's transaction, before a deletion."""
+    from calls.models import Call
+    from consortia.models import Consortium
+
+    deleting = operation == "deleted"
+    return event_record(
+        action=Action.CHANGED_IN_ADMIN, actor=actor,
+        consortium=instance if isinstance(instance, Consortium) and not deleting else None,
+        call=instance if isinstance(instance, Call) and not deleting else None,
+        details={
+            "model": instance._meta.label_lower, "object": str(instance), "pk": instance.pk,
+            "operation": operation,
+            "changes": json.loads(json.dumps(changes if isinstance(changes, list) else [],
+                                             default=str)),
+        },
+    )
+
+
 def event_log(name: str, **fields: Any) -> None:
     """Write one structured log line: ``{"event": name, ...fields}`` as JSON. Call it once
     the change it reports is committed (``transaction.on_commit``), or at once for a refusal,

@@ -228,6 +228,7 @@ def generate_submitted(
                 _submissions_by_sql(call, template, first, last)
             else:
                 _submissions_by_orm(call, template, first, last)
+            _submission_countries(first, last)
     reset_sequences(Consortium, Member)
     return Generated(
         consortia=count + 1, members=made_members + 5,
@@ -278,6 +279,24 @@ def _submissions_by_sql(call, template, first: int, last: int) -> None:
             "parameters_hash": template.call_parameters_hash,
             "first": first, "last": last,
         })
+
+
+SUBMISSION_COUNTRIES = """
+INSERT INTO consortia_submissioncountry (submission_id, country_id)
+SELECT DISTINCT submission.id, member.country_id
+FROM consortia_submission submission
+JOIN consortia_member member ON member.consortium_id = submission.consortium_id
+WHERE submission.consortium_id BETWEEN %s AND %s AND member.country_id IS NOT NULL
+"""
+
+
+def _submission_countries(first: int, last: int) -> None:
+    """The countries of the new submissions' members, as consortium_submit keeps them (the
+    members are those of the snapshot: nothing changed in between)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(SUBMISSION_COUNTRIES, [first, last])
 
 
 def _submissions_by_orm(call, template, first: int, last: int) -> None:

@@ -11,6 +11,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import RecordedInAdmin
+
 from .models import (
     Call, CallRule, Country, EccpStatus, OrganisationType, Participation, Programme, Region,
     RegionAlias, RegionCategory, RegionClassification,
@@ -113,7 +115,7 @@ class CallAdminForm(forms.ModelForm):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(RecordedInAdmin, admin.ModelAdmin):
     form = CallAdminForm
     change_list_template = "admin/calls/call/change_list.html"
     list_display = [

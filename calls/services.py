@@ -93,11 +93,18 @@ def _describing_key(label: str, fields: dict):
     if label == "calls.call":
         return fields.get("reference", "")
     if label == "calls.callrule":
-        return [*(fields.get("call") or []), fields.get("code", "")]
+        return [*_as_list(fields.get("call")), fields.get("code", "")]
     if label == "calls.participation":
-        return [*(fields.get("programme") or []), *(fields.get("country") or []),
+        return [*_as_list(fields.get("programme")), *_as_list(fields.get("country")),
                 fields.get("starts_on", "")]
     return fields.get("code", "")
+
+
+def _as_list(value) -> list:
+    """A key as given: a list, or a single value (which the checks below refuse)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def call_fixtures_load(*, sources: list[tuple[str, bytes | str]], actor=None) -> LoadReport:
@@ -166,6 +173,16 @@ def _parse_sources(sources, report: LoadReport) -> list[FixtureEntry]:
         except json.JSONDecodeError as error:
             report.problems.append(LoadProblem(
                 name, None, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+            ))
+            continue
+        except RecursionError:
+            report.problems.append(LoadProblem(
+                name, None, "lists or objects are nested too deeply to be a fixture."
+            ))
+            continue
+        except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+            report.problems.append(LoadProblem(
+                name, None, "a number has more digits than any field can hold."
             ))
             continue
         if not isinstance(document, list):
@@ -374,6 +391,14 @@ def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
     unknown_keys = set(raw) - {"model", "pk", "fields"}
     if unknown_keys:
         return [LoadProblem(entry.location, None, f"unknown keys {sorted(unknown_keys)}.")]
+    if "pk" in raw and entry.label != "calls.country":
+        # Objects are matched by natural key only: a primary key could name another object
+        # (a call loaded with "pk": 1 would rename whichever call has that key).
+        return [LoadProblem(
+            entry.location, None,
+            "\"pk\" is not accepted: objects are matched by their natural key (a call by its "
+            "reference, a rule by its call and code); leave \"pk\" out.",
+        )]
     if entry.label not in MODELS_BY_LABEL:
         allowed = ", ".join(MODELS_BY_LABEL)
         return [LoadProblem(
@@ -416,7 +441,11 @@ def _value_problem(model_field: models.Field, value) -> str | None:
     if value is None:
         return None if model_field.null else "this field cannot be empty (null)."
     if isinstance(model_field, models.ForeignKey):
-        if isinstance(value, (list, str, int)) and not isinstance(value, bool):
+        # A country's primary key is its natural key (its ISO code); any other object is
+        # named by its natural key only, never by a primary key that could name another.
+        if isinstance(value, list) or (
+            isinstance(value, str) and model_field.related_model is Country
+        ):
             return None
         return "name the object by its natural key, a JSON list such as [\"code\"]."
     if isinstance(model_field, (models.JSONField, models.DateTimeField)):

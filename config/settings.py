@@ -12,18 +12,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .environment import env_bool, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -53,6 +44,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "ninja",
     "axes",
+    # Append-only tables are guarded by PostgreSQL triggers declared on their models.
+    "pgtrigger",
     "accounts",
     "calls",
     "eligibility",
@@ -62,6 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body above the limit is refused before anything reads it.
+    "config.middleware.RequestSizeLimitMiddleware",
+    "config.middleware.RequestArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +113,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Every spelling of an address counts against the one account it names.
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,17 +162,59 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder it writes to.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 # The address of the site, for links in e-mails, e.g. https://check.example.org
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
+# Rate limits count in the cache: with several processes or machines, give them Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# How many proxies in front of the application append to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR). See config.clients.client_address.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a whole number of proxies, e.g. 1.") from None
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a whole number of proxies, e.g. 1.")
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_address"
+
+
+def env_rate(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip()
+    if value != "off" and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f'{name} is a number of requests per period, e.g. "60/min", or "off".')
+    return value
+
+
 # Requests per client address to the JSON API, e.g. "60/min"; "off" lifts the limit.
-API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "60/min").strip()
-if API_RATE_LIMIT != "off" and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
-    raise ImproperlyConfigured('API_RATE_LIMIT is a number of requests per period, e.g. "60/min", or "off".')
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "60/min")
+# Sign-up and password-reset e-mails per address, and sign-ups and reset requests per client.
+ACCOUNT_EMAILS_PER_ADDRESS = env_rate("ACCOUNT_EMAILS_PER_ADDRESS", "3/hour")
+ACCOUNT_EMAILS_PER_CLIENT = env_rate("ACCOUNT_EMAILS_PER_CLIENT", "20/hour")
+# Those e-mails are sent off the request's path, so that the answer takes as long whether
+# or not the address has an account.
+ACCOUNT_EMAILS_IN_BACKGROUND = env_bool("ACCOUNT_EMAILS_IN_BACKGROUND", True)
 
 # Uploaded call fixtures larger than this are refused (bytes).
 CALL_FIXTURE_MAX_BYTES = int(os.environ.get("CALL_FIXTURE_MAX_BYTES", str(2 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+# The largest request body read at all (bytes): a declared Content-Length above it gets 413
+# before the body is read or stored. Default: the largest body above, plus room for the
+# framing of a multipart upload.
+REQUEST_MAX_BYTES = int(os.environ.get(
+    "REQUEST_MAX_BYTES", str(max(DATA_UPLOAD_MAX_MEMORY_SIZE, CALL_FIXTURE_MAX_BYTES) + 65_536)
+))
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security: strict by default, relaxed only where DEBUG says we are on a developer's machine.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

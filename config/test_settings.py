@@ -12,3 +12,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = False
 # The API's rate limit is tested on its own (tests/test_security.py).
 API_RATE_LIMIT = "off"
+# Sign-up and reset e-mails: limits tested on their own (tests/test_security_signup.py), and
+# sent at once, so that a test finds them in the outbox when the answer arrives.
+ACCOUNT_EMAILS_PER_ADDRESS = "off"
+ACCOUNT_EMAILS_PER_CLIENT = "off"
+ACCOUNT_EMAILS_IN_BACKGROUND = False

@@ -1,16 +1,38 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+
+from audit.admin import RecordedInAdmin
 
 from .models import Consortium, Member, Submission
 
 
+def _is_submitted(consortium: Consortium | None) -> bool:
+    return consortium is not None and not consortium.is_editable
+
+
 class MemberInline(admin.TabularInline):
+    """A submitted consortium's members are shown, never changed: they are what was
+    submitted, and what its contact points were told."""
+
     model = Member
     extra = 0
     raw_id_fields = ["region"]
 
+    def has_add_permission(self, request, obj=None):
+        return not _is_submitted(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_submitted(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_submitted(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Consortium)
-class ConsortiumAdmin(admin.ModelAdmin):
+class ConsortiumAdmin(RecordedInAdmin, admin.ModelAdmin):
+    """Drafts can be corrected here, each change on the record; a submitted consortium is
+    read-only (its applicant withdraws it to change it)."""
+
     list_display = ["acronym", "call", "owner", "status", "updated_at"]
     list_filter = ["status", "call"]
     search_fields = ["acronym", "title", "owner__email", "members__name"]
@@ -18,6 +40,19 @@ class ConsortiumAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "created_at", "updated_at"]
     raw_id_fields = ["owner"]
     inlines = [MemberInline]
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_submitted(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_submitted(obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # The applicant may have submitted it since the form was opened: look again, with
+        # the row locked until the admin's transaction ends (as every write to it does).
+        if change and _is_submitted(Consortium.objects.select_for_update().get(pk=obj.pk)):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Submission)

@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import get_language, gettext_lazy as _
+import pgtrigger
 
+from audit.models import refuse
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
 
 ECCP_URL_VALIDATOR = RegexValidator(
@@ -26,24 +28,20 @@ class ConsortiumQuerySet(models.QuerySet):
         count asks.
 
         An administrator (superuser) sees every consortium. A national contact point sees
-        the consortia with a standing (not withdrawn) submission that have at least one
-        member from a country they answer for, never drafts. Everyone signed in sees the
-        consortia they created; anonymous visitors see none.
+        the consortia whose standing (not withdrawn) submission had, as submitted, a member
+        from a country they answer for; never drafts. Everyone signed in sees the consortia
+        they created; anonymous visitors see none. Which of a consortium's submissions a
+        contact point sees is ``Submission.objects.visible_to``'s business.
         """
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        standing = Submission.objects.filter(
-            consortium=models.OuterRef("pk"), withdrawn_at__isnull=True
-        )
-        from_their_countries = Member.objects.filter(
+        standing_from_their_countries = Submission.objects.active().filter(
             consortium=models.OuterRef("pk"),
-            country__national_contact_points__user=user,
+            countries__national_contact_points__user=user,
         )
-        return self.filter(
-            Q(owner=user) | (models.Exists(standing) & models.Exists(from_their_countries))
-        )
+        return self.filter(Q(owner=user) | models.Exists(standing_from_their_countries))
 
     def with_members(self):
         """Each consortium with its call and its members (countries and regions) fetched."""
@@ -223,6 +221,44 @@ class OutcomeStatuses(models.Func):
 
 
 class SubmissionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Only the withdrawal can be recorded: any other change is refused, here and by
+        PostgreSQL itself (the triggers on the model)."""
+        changing = {name.removesuffix("_id") for name in kwargs}
+        if not changing or not changing <= Submission.WITHDRAWAL_FIELDS:
+            raise SubmissionIsImmutable(
+                "A submission is kept as submitted; only its withdrawal can be recorded."
+            )
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise SubmissionIsImmutable("A submission is history and is never deleted.")
+
+    def visible_to(self, user):
+        """The submissions ``user`` may look at: the one definition every reviewer's page,
+        export and history asks.
+
+        An administrator sees every submission; everyone signed in sees the submissions of
+        the consortia they created. A national contact point sees a submission whose
+        members, as submitted (its ``countries``, never the consortium as it is now),
+        include a country they answer for, while its consortium stands submitted (never a
+        draft's history). Anonymous visitors see none.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        consortium_standing = Submission.objects.active().filter(
+            consortium=models.OuterRef("consortium_id")
+        )
+        from_their_countries = SubmissionCountry.objects.filter(
+            submission=models.OuterRef("pk"), country__national_contact_points__user=user
+        )
+        return self.filter(
+            Q(consortium__owner=user)
+            | (models.Exists(consortium_standing) & models.Exists(from_their_countries))
+        )
+
     def active(self):
         """Submissions that stand: not withdrawn."""
         return self.filter(withdrawn_at__isnull=True)
@@ -260,6 +296,12 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("withdrawn by"),
     )
+    countries = models.ManyToManyField(
+        Country, through="SubmissionCountry", related_name="submissions",
+        verbose_name=_("countries of its members"),
+        help_text=_("The countries of its members as submitted: which national contact "
+                    "points see it."),
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -288,6 +330,30 @@ class Submission(models.Model):
                 condition=Q(withdrawn_at__isnull=True)
                 | Q(withdrawn_at__gte=models.F("submitted_at")),
                 name="submission_withdrawn_after_submitted",
+            ),
+        ]
+        triggers = [
+            # PostgreSQL refuses what the model refuses, whoever writes: only the withdrawal
+            # columns may change, once, and no row is deleted (TRUNCATE is left to tests).
+            pgtrigger.Trigger(
+                name="submission_kept_as_submitted", when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(exclude=["withdrawn_at", "withdrawn_by"]),
+                func=refuse("submissions are append-only: only the withdrawal can be recorded"),
+            ),
+            pgtrigger.Trigger(
+                name="submission_withdrawal_is_final", when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__withdrawn_at__isnull=False) & (
+                    pgtrigger.Q(old__withdrawn_at__df=pgtrigger.F("new__withdrawn_at"))
+                    | pgtrigger.Q(old__withdrawn_by__df=pgtrigger.F("new__withdrawn_by"))
+                ),
+                func=refuse("submissions are append-only: a withdrawal is recorded once"),
+            ),
+            pgtrigger.Trigger(
+                name="submission_never_deleted", when=pgtrigger.Before,
+                operation=pgtrigger.Delete,
+                func=refuse("submissions are append-only: they are never deleted"),
             ),
         ]
         indexes = [
@@ -335,6 +401,40 @@ class Submission(models.Model):
 
 class SubmissionIsImmutable(Exception):
     """Raised on an attempt to change or delete a recorded submission."""
+
+
+class SubmissionCountry(models.Model):
+    """A country of a submission's members as submitted; written with the submission."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="+", verbose_name=_("submission")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+
+    class Meta:
+        verbose_name = _("country of a submission")
+        verbose_name_plural = _("countries of submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "country"], name="submission_country_once"
+            ),
+        ]
+        indexes = [
+            # A contact point's submissions: by country first.
+            models.Index(fields=["country", "submission"], name="submission_country_reverse"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="submission_country_append_only", when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func=refuse("the countries of a submission are kept as submitted"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.country_id}"
 
 
 class SubmissionRecheck(models.Model):

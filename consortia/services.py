@@ -55,11 +55,31 @@ class AlreadySubmitted(ConsortiumActionRefused):
 
 
 class DeadlinePassed(ConsortiumActionRefused):
+    """Refused at or after the deadline. When the request arrived before the deadline but
+    was judged after it (it waited for the consortium's row), the message says both
+    instants, and that the second one counts."""
+
     code = "deadline_passed"
 
-    def __init__(self):
-        super().__init__(_("The call's deadline has passed: nothing can be submitted or "
-                           "withdrawn any more."))
+    def __init__(self, *, call: Call | None = None, judged_at: datetime | None = None,
+                 arrived_at: datetime | None = None):
+        if call is not None and judged_at and arrived_at and arrived_at < call.deadline:
+            message = _(
+                "Your request arrived at %(arrived)s, before the deadline (%(deadline)s), but "
+                "could only be judged at %(judged)s, after it: the instant a request is judged "
+                "counts. Nothing was submitted or withdrawn."
+            ) % {"arrived": _instant(arrived_at, call), "judged": _instant(judged_at, call),
+                 "deadline": _instant(call.deadline, call)}
+        else:
+            message = _("The call's deadline has passed: nothing can be submitted or "
+                        "withdrawn any more.")
+        super().__init__(message)
+
+
+def _instant(moment: datetime, call: Call) -> str:
+    """An instant to the second, in the call's deadline time zone, with its name."""
+    local = moment.astimezone(call.deadline_local.tzinfo)
+    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
 
 
 class NotEligible(ConsortiumActionRefused):
@@ -81,28 +101,31 @@ class NothingToWithdraw(ConsortiumActionRefused):
 
 
 def submission_refusal(
-    consortium: Consortium, report: Report, now: datetime
+    consortium: Consortium, report: Report, now: datetime, arrived_at: datetime | None = None,
 ) -> ConsortiumActionRefused | None:
     """Why ``consortium`` cannot be submitted at ``now`` given its ``report``, or None if it can.
 
     The one definition of "may be submitted": the page asks it to offer the button, and
-    ``consortium_submit`` asks it again on the locked row before writing.
+    ``consortium_submit`` asks it again on the locked row before writing. ``arrived_at``,
+    the instant the request arrived, only words a refusal.
     """
     if not consortium.is_editable:
         return AlreadySubmitted()
     if not consortium.call.is_open(now):
-        return DeadlinePassed()
+        return DeadlinePassed(call=consortium.call, judged_at=now, arrived_at=arrived_at)
     if not report.submission_allowed:
         return NotEligible(report)
     return None
 
 
-def withdrawal_refusal(consortium: Consortium, now: datetime) -> ConsortiumActionRefused | None:
+def withdrawal_refusal(
+    consortium: Consortium, now: datetime, arrived_at: datetime | None = None,
+) -> ConsortiumActionRefused | None:
     """Why the standing submission of ``consortium`` cannot be withdrawn at ``now``, or None."""
     if consortium.is_editable:
         return NothingToWithdraw()
     if not consortium.call.is_open(now):
-        return DeadlinePassed()
+        return DeadlinePassed(call=consortium.call, judged_at=now, arrived_at=arrived_at)
     return None
 
 
@@ -199,13 +222,17 @@ def _outcomes_in_every_language(consortium: Consortium, now: datetime) -> tuple[
     return report, outcomes
 
 
-def consortium_submit(*, consortium: Consortium, user, now: datetime | None = None) -> Submission:
+def consortium_submit(*, consortium: Consortium, user, now: datetime | None = None,
+                      arrived_at: datetime | None = None) -> Submission:
     """Submit ``consortium``: keep what was checked, against which parameters, and when.
 
     The consortium row is locked, then the deadline and the verdict are checked at ``now``
     (default: the instant the lock is obtained) before anything is written; a refusal raises
     a :class:`ConsortiumActionRefused` saying why. Afterwards the consortium is read-only.
+    ``arrived_at`` is the instant the request arrived (default: ``now`` if given, else the
+    instant this is called); it is logged beside the instant judged, and named in a refusal.
     """
+    arrived_at = arrived_at or now or timezone.now()
     with transaction.atomic():
         locked = _locked(consortium)
         # Taken once the row is ours: a submit that waited for another write to finish
@@ -214,20 +241,25 @@ def consortium_submit(*, consortium: Consortium, user, now: datetime | None = No
         if locked.owner_id != user.pk:
             raise PermissionDenied
         report, outcomes = _outcomes_in_every_language(locked, now)
-        refusal = submission_refusal(locked, report, now)
+        refusal = submission_refusal(locked, report, now, arrived_at)
         if refusal is not None:
-            _log_refusal("submission_refused", refusal, locked, user, now)
+            _log_refusal("submission_refused", refusal, locked, user, now, arrived_at)
             raise refusal
         call = locked.call
+        snapshot = locked.snapshot()
         submission = Submission.objects.create(
             consortium=locked,
             submitted_by=user,
             submitted_at=now,
-            snapshot=locked.snapshot(),
+            snapshot=snapshot,
             outcomes=outcomes,
             verdict=str(report.verdict),
             call_parameters=call.parameters(),
             call_parameters_hash=call.parameters_hash(),
+        )
+        # Who sees this submission follows what it holds, whatever the consortium becomes.
+        submission.countries.set(
+            {member["country"] for member in snapshot["members"] if member["country"]}
         )
         locked.status = Consortium.Status.SUBMITTED
         locked.save(update_fields=["status", "updated_at"])
@@ -239,25 +271,28 @@ def consortium_submit(*, consortium: Consortium, user, now: datetime | None = No
             },
         )
         # The national contact points of its countries hear of it once it is committed.
-        transaction.on_commit(partial(submission_announce, submission=submission))
+        transaction.on_commit(partial(submission_announce, submission=submission,
+                                      arrived_at=arrived_at))
     consortium.status = locked.status
     return submission
 
 
-def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = None) -> Submission:
+def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = None,
+                        arrived_at: datetime | None = None) -> Submission:
     """Withdraw the standing submission before the deadline; the consortium is a draft again.
 
     The submission is kept, marked as withdrawn by ``user`` at ``now`` (default: the instant
-    the consortium row is locked, as for a submission).
+    the consortium row is locked, as for a submission); ``arrived_at`` as for a submission.
     """
+    arrived_at = arrived_at or now or timezone.now()
     with transaction.atomic():
         locked = _locked(consortium)
         now = now or timezone.now()
         if locked.owner_id != user.pk:
             raise PermissionDenied
-        refusal = withdrawal_refusal(locked, now)
+        refusal = withdrawal_refusal(locked, now, arrived_at)
         if refusal is not None:
-            _log_refusal("withdrawal_refused", refusal, locked, user, now)
+            _log_refusal("withdrawal_refused", refusal, locked, user, now, arrived_at)
             raise refusal
         submission = Submission.objects.select_for_update().active().get(consortium=locked)
         submission.withdrawn_at = now
@@ -272,17 +307,19 @@ def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = 
         transaction.on_commit(partial(
             event_log, "consortium_withdrawn", submission=submission.pk, consortium=locked.pk,
             call=locked.call.reference, withdrawn_at=now.isoformat(),
+            arrived_at=arrived_at.isoformat(),
         ))
     consortium.status = locked.status
     return submission
 
 
 def _log_refusal(event: str, refusal: ConsortiumActionRefused, consortium: Consortium, user,
-                 now: datetime) -> None:
-    """A refused submission or withdrawal, with the instant it was judged at: what an
-    applicant who says they were in time needs to see."""
+                 now: datetime, arrived_at: datetime) -> None:
+    """A refused submission or withdrawal, with the instant its request arrived and the
+    instant it was judged at: what an applicant who says they were in time needs to see."""
     event_log(event, reason=refusal.code, consortium=consortium.pk,
-              call=consortium.call.reference, user=user.pk, at=now.isoformat())
+              call=consortium.call.reference, user=user.pk, at=now.isoformat(),
+              arrived_at=arrived_at.isoformat())
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calls.models import Call
+from config.middleware import request_arrived_at
 from eligibility.services import check_consortium
 
 from . import services
@@ -152,7 +153,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = get_object_or_404(Consortium.objects.owned_by(request.user), pk=pk)
     try:
-        submission = services.consortium_submit(consortium=consortium, user=request.user)
+        submission = services.consortium_submit(
+            consortium=consortium, user=request.user, arrived_at=request_arrived_at(request)
+        )
     except services.ConsortiumActionRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("consortia:detail", pk=consortium.pk)
@@ -165,7 +168,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = get_object_or_404(Consortium.objects.owned_by(request.user), pk=pk)
     try:
-        services.consortium_withdraw(consortium=consortium, user=request.user)
+        services.consortium_withdraw(
+            consortium=consortium, user=request.user, arrived_at=request_arrived_at(request)
+        )
     except services.ConsortiumActionRefused as refusal:
         messages.error(request, str(refusal))
     else:

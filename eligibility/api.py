@@ -10,27 +10,29 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.schema import REF_TEMPLATE
-from ninja.throttling import AnonRateThrottle
+from ninja.throttling import BaseThrottle
+
+from config.clients import client_address
+from config.ratelimit import Rate, rate_allows
 
 from .contract import CheckRequestIn, ErrorsOut, InvalidRequest, ReportOut, check_request, to_json
 
 JSON = "application/json"
 
 
-class ClientAddressThrottle(AnonRateThrottle):
+class ClientAddressThrottle(BaseThrottle):
     """At most ``settings.API_RATE_LIMIT`` requests per client address ("off": no limit).
 
-    Counts live in Django's cache: with several server processes, give them a shared cache.
+    The address is ``config.clients.client_address``; counts live in Django's cache (shared
+    by every process with ``REDIS_URL``), incremented atomically.
     """
 
-    def __init__(self):
-        super().__init__(rate="1/s")  # replaced by the setting on every request
-
     def allow_request(self, request: HttpRequest) -> bool:
-        if settings.API_RATE_LIMIT == "off":
-            return True
-        self.num_requests, self.duration = self.parse_rate(settings.API_RATE_LIMIT)
-        return super().allow_request(request)
+        return rate_allows("api", client_address(request), Rate.parse(settings.API_RATE_LIMIT))
+
+    def wait(self) -> float | None:
+        rate = Rate.parse(settings.API_RATE_LIMIT)
+        return None if rate is None else rate.seconds_left()
 
 
 class EligibilityApi(NinjaAPI):
@@ -64,19 +66,24 @@ REQUEST_BODY = {
 
 @api.post(
     "/v1/eligibility-checks",
-    response={200: ReportOut, 400: ErrorsOut},
+    response={200: ReportOut, 400: ErrorsOut, 415: ErrorsOut},
     openapi_extra=REQUEST_BODY,
     summary="Check a consortium against a call",
     description=(
         "Returns one outcome per rule the call configures and the verdict: `not_eligible` if "
         "a blocking rule fails, else `incomplete` if one lacks facts, else `eligible`. "
-        "Invalid input gives 400 with every problem as `path: message`. Nothing is stored. "
+        "Invalid input gives 400 with its problems as `path: message` (the first 50, then how "
+        "many more); a body not sent as `application/json` gives 415. Nothing is stored. "
         "Messages are in the language of the Accept-Language header (English or Romanian)."
     ),
 )
 def eligibility_check(request: HttpRequest):
     # The API has no language prefix; messages follow the Accept-Language header instead.
     with translation.override(translation.get_language_from_request(request)):
+        if not is_json(request):
+            return json_response({"errors": [
+                _("body: send it as JSON, with the header Content-Type: application/json")
+            ]}, status=415)
         try:
             body = request.body
         except RequestDataTooBig:
@@ -86,6 +93,20 @@ def eligibility_check(request: HttpRequest):
         except InvalidRequest as error:
             return json_response({"errors": error.errors}, status=400)
         return json_response(report.to_dict())
+
+
+def is_json(request: HttpRequest) -> bool:
+    """Whether the body is declared as JSON (``application/json``, optionally with a UTF-8
+    charset). A browser sends any other type across sites without asking first (no CORS
+    preflight): refusing them keeps other sites' pages from using visitors' browsers. An
+    empty body, with or without a type, is read (and refused as malformed JSON)."""
+    if not request.META.get("CONTENT_LENGTH", "0").strip("0"):
+        return True
+    if request.content_type != JSON:
+        return False
+    return set(request.content_params) <= {"charset"} and request.content_params.get(
+        "charset", "utf-8"
+    ).lower() in {"utf-8", "utf8"}
 
 
 def json_response(payload: dict, status: int = 200) -> HttpResponse:

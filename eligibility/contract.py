@@ -8,6 +8,7 @@ models below, which also give the API its OpenAPI description; what needs the da
 twice) is checked afterwards, on the same document, so that every problem is reported at once.
 """
 from dataclasses import dataclass
+import functools
 from datetime import date, datetime, timezone as dt_timezone
 from decimal import Decimal
 import json
@@ -16,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _, ngettext
 from pydantic import (
     AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator,
 )
@@ -32,6 +33,9 @@ from .facts import (
 )
 
 MAX_MEMBERS = 1000
+# An answer lists at most this many problems, then says how many more were left out: the
+# cost of refusing a document stays small however many problems it holds.
+MAX_REPORTED_PROBLEMS = 50
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
 
 
@@ -215,11 +219,26 @@ CHOICES = {
 
 
 class InvalidRequest(Exception):
-    """The input is not a check request; ``errors`` lists every problem as ``path: message``."""
+    """The input is not a check request; ``errors`` lists its problems as ``path: message``
+    (the first :data:`MAX_REPORTED_PROBLEMS`, then one line saying how many more there are)."""
 
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
         self.errors = errors
+
+
+def reported(problems: list["Problem"], left_out: int = 0) -> list[str]:
+    """The problems in document order, capped, and how many more were ``left_out``."""
+    problems.sort(key=Problem.sort_key)
+    shown = [str(problem) for problem in problems[:MAX_REPORTED_PROBLEMS]]
+    left_out += len(problems) - len(shown)
+    if left_out:
+        shown.append(ngettext(
+            "body: %(count)d more problem not listed; correct those above and send it again",
+            "body: %(count)d more problems not listed; correct those above and send it again",
+            left_out,
+        ) % {"count": left_out})
+    return shown
 
 
 @dataclass(frozen=True)
@@ -251,12 +270,30 @@ def check_request(body: bytes | str, *, now: datetime | None = None) -> Report:
 def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> CheckRequest:
     """Read and validate a check request, reporting every problem at once."""
     document = read_json(body)
+    members = document.get("members")
+    if isinstance(members, list) and len(members) > MAX_MEMBERS:
+        # Refused before validating each member: no document needs that many.
+        raise InvalidRequest([str(Problem(
+            ("members",), _("at most %(count)s items") % {"count": MAX_MEMBERS}
+        ))])
+    unknown = unknown_fields(document)
+    if len(unknown) > MAX_REPORTED_PROBLEMS:
+        # Refused before validation, which would word a problem for every one of them.
+        message = pydantic_messages()["extra_forbidden"]
+        raise InvalidRequest(reported(
+            [Problem(location, message) for location in unknown[:MAX_REPORTED_PROBLEMS]],
+            left_out=len(unknown) - MAX_REPORTED_PROBLEMS,
+        ))
     problems: list[Problem] = []
     parsed = None
     try:
         parsed = CheckRequestIn.model_validate(document)
     except ValidationError as error:
-        problems.extend(Problem(tuple(item["loc"]), describe(item)) for item in error.errors())
+        messages = pydantic_messages()
+        problems.extend(
+            Problem(tuple(item["loc"]), describe(item, messages))
+            for item in error.errors(include_url=False)
+        )
     failed = {problem.location for problem in problems}
     members = document.get("members") if isinstance(document.get("members"), list) else []
 
@@ -275,8 +312,7 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
         region_problems, regions = region_lookup(params, members, failed)
         problems.extend(region_problems)
     if problems:
-        problems.sort(key=Problem.sort_key)
-        raise InvalidRequest([str(problem) for problem in problems])
+        raise InvalidRequest(reported(problems))
 
     project = parsed.project or ProjectIn()
     facts = ConsortiumFacts(
@@ -294,6 +330,24 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
     )
     as_of = parsed.as_of or now or timezone.now()
     return CheckRequest(call=call, params=params, facts=facts, as_of=as_of)
+
+
+def unknown_fields(document: dict) -> list[tuple]:
+    """Where the document holds a key no part of the request declares, in document order.
+
+    Set operations only, so that a document made of unknown keys costs little to refuse."""
+    def unknown_in(value: Any, model: type[BaseModel], location: tuple) -> list[tuple]:
+        if not isinstance(value, dict):
+            return []
+        extra = value.keys() - model.model_fields.keys()
+        return [(*location, key) for key in value if key in extra] if extra else []
+
+    found = unknown_in(document, CheckRequestIn, ())
+    found += unknown_in(document.get("project"), ProjectIn, ("project",))
+    members = document.get("members")
+    for index, member in enumerate(members if isinstance(members, list) else []):
+        found += unknown_in(member, MemberIn, ("members", index))
+    return found
 
 
 def printable_reference(value: str) -> str | None:
@@ -361,13 +415,12 @@ class Problem:
     def sort_key(self) -> tuple:
         return tuple(
             (0, part, "") if isinstance(part, int)
-            else (1, self.rank(part), str(part))
+            else (1, FIELD_RANKS.get(part, len(FIELD_RANKS)), str(part))
             for part in self.location
         )
 
-    @classmethod
-    def rank(cls, part) -> int:
-        return cls.FIELD_ORDER.index(part) if part in cls.FIELD_ORDER else len(cls.FIELD_ORDER)
+
+FIELD_RANKS = {name: rank for rank, name in enumerate(Problem.FIELD_ORDER)}
 
 
 def path_of(location: tuple) -> str:
@@ -380,14 +433,9 @@ def path_of(location: tuple) -> str:
     return path or "body"
 
 
-def describe(error: dict) -> str:
-    """A pydantic error in our words (translatable), naming the value where it helps."""
-    kind = error["type"]
-    context = error.get("ctx") or {}
-    value = error.get("input")
-    if kind == "value_error":
-        return str(context.get("error", error["msg"]))
-    messages = {
+@functools.lru_cache(maxsize=8)
+def _pydantic_messages(language: str) -> dict[str, str]:
+    return {
         "missing": _("this field is required"),
         "extra_forbidden": _("unknown field"),
         "string_type": _("must be a string"),
@@ -418,6 +466,25 @@ def describe(error: dict) -> str:
         "model_attributes_type": _("must be an object"),
         "dict_type": _("must be an object"),
     }
+
+
+def pydantic_messages() -> dict[str, str]:
+    """Our wording of each kind of pydantic error that needs no value, in the active
+    language: worded once per language, not once per error."""
+    return _pydantic_messages(get_language() or "en")
+
+
+def describe(error: dict, messages: dict[str, str] | None = None) -> str:
+    """A pydantic error in our words (translatable), naming the value where it helps.
+
+    ``messages`` is :func:`pydantic_messages` of the active language, worded once for all
+    the errors of a document."""
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "value_error":
+        return str(context.get("error", error["msg"]))
+    messages = pydantic_messages() if messages is None else messages
     if kind in messages:
         return messages[kind]
     if kind in ("enum", "literal_error"):

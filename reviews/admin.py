@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import RecordedInAdmin
+
 from .models import NationalContactPoint, Review
 
 
 @admin.register(NationalContactPoint)
-class NationalContactPointAdmin(admin.ModelAdmin):
+class NationalContactPointAdmin(RecordedInAdmin, admin.ModelAdmin):
     """Where an administrator makes a user the national contact point of some countries."""
 
     list_display = ["user", "country_codes", "user_is_active"]

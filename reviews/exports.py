@@ -7,6 +7,7 @@ snapshot and stored outcomes: what was submitted and checked, not the consortium
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 import csv
+import re
 import tempfile
 import zoneinfo
 
@@ -29,6 +30,10 @@ HEADER = [
 ]
 # A spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a cell of the CSV may begin when a spreadsheet reads it with another separator than
+# the comma (Excel's list separator is ";" in Romanian, a paste splits on TAB) or breaks its
+# lines: after any of , ; TAB CR LF, past spaces and an opening quote.
+CSV_CELL_START = re.compile(r"(^|[,;\t\r\n])([ \"]*)(?=[=+\-@\t\r])")
 
 
 def _text(value: str) -> str:
@@ -36,6 +41,12 @@ def _text(value: str) -> str:
     a leading formula character is quoted away."""
     value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_cell(value):
+    """A text cell inert wherever a spreadsheet may split it: each place a cell could begin
+    with a formula character gets a quote mark (``'``) before that character."""
+    return CSV_CELL_START.sub(r"\1\2'", value) if isinstance(value, str) else value
 
 
 def _row(submission: Submission, submitted_at) -> list:
@@ -75,7 +86,7 @@ def csv_lines(queue: QuerySet) -> Iterable[str]:
     for submission in _submissions(queue):
         # ISO 8601 in Brussels time, to the second, with its offset.
         submitted_at = submission.submitted_at.astimezone(ZONE).isoformat(timespec="seconds")
-        yield writer.writerow(_row(submission, submitted_at))
+        yield writer.writerow([_csv_cell(cell) for cell in _row(submission, submitted_at)])
 
 
 def xlsx_file(queue: QuerySet, title: str):

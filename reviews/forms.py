@@ -102,9 +102,8 @@ class QueueFilterForm(forms.Form):
         if call := self.value("call"):
             submissions = submissions.filter(consortium__call=call)
         if country := self.value("country"):
-            submissions = submissions.filter(Exists(Member.objects.filter(
-                consortium=OuterRef("consortium_id"), country=country
-            )))
+            # The countries of the members as submitted, as the reviewer's queue shows them.
+            submissions = submissions.filter(countries=country)
         if verdict := self.value("verdict"):
             submissions = submissions.filter(verdict=verdict)
         if review_status := self.value("review_status"):

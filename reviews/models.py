@@ -9,9 +9,11 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+import pgtrigger
 
 from calls.models import Country
-from consortia.models import Consortium, Submission
+from audit.models import refuse
+from consortia.models import Submission
 
 
 class NationalContactPointQuerySet(models.QuerySet):
@@ -47,7 +49,7 @@ def may_review(user) -> bool:
 
     The one definition of the reviewer role: the review pages, the exports and the
     navigation all ask it. Which submissions a reviewer sees is
-    ``Consortium.objects.visible_to``'s business.
+    ``Submission.objects.visible_to``'s business.
     """
     if not user.is_authenticated:
         return False
@@ -125,6 +127,13 @@ class Review(models.Model):
                 violation_error_message=_("Say what needs clarifying."),
             ),
         ]
+        triggers = [
+            # PostgreSQL refuses changes too, whoever writes (TRUNCATE is left to tests).
+            pgtrigger.Trigger(
+                name="review_append_only", when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete, func=refuse("reviews are append-only: record a new review"),
+            ),
+        ]
         indexes = [
             # The latest review of each submission, read by the queue for every row.
             models.Index(
@@ -153,14 +162,14 @@ def _latest_review(field: str) -> Subquery:
 
 
 def review_queue(user):
-    """The standing submissions of the consortia visible to ``user``, newest first.
+    """The standing submissions visible to ``user`` (``Submission.objects.visible_to``),
+    newest first.
 
     Each carries ``review_status`` and ``reviewed_at`` from its latest review (None when it has
     none), read in the same query as the submission.
     """
     return (
-        Submission.objects.active()
-        .filter(consortium__in=Consortium.objects.visible_to(user))
+        Submission.objects.active().visible_to(user)
         .annotate(review_status=_latest_review("status"), reviewed_at=_latest_review("created_at"))
         .order_by("-submitted_at", "-pk")
     )

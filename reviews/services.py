@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_log, event_record
-from consortia.models import Consortium, Submission
+from consortia.models import Submission
 
 from .models import Review, ReviewStatus, may_review, snapshot_countries
 
@@ -59,7 +59,7 @@ def review_record(
 
     The submission row is locked, so that a withdrawal and a review never cross. Raises
     ``PermissionDenied`` when ``reviewer`` may not review this submission (not a reviewer,
-    the consortium not visible to them, or their own consortium) and a :class:`ReviewRefused`
+    the submission not visible to them, or their own consortium) and a :class:`ReviewRefused`
     when the submission was withdrawn or a comment is required and missing. The applicant
     is told by e-mail once the review is committed.
     """
@@ -75,7 +75,7 @@ def review_record(
         if (
             not may_review(reviewer)
             or consortium.owner_id == reviewer.pk
-            or not Consortium.objects.visible_to(reviewer).filter(pk=consortium.pk).exists()
+            or not Submission.objects.visible_to(reviewer).filter(pk=locked.pk).exists()
         ):
             raise PermissionDenied
         if locked.is_withdrawn:
@@ -113,14 +113,16 @@ def _send(messages: list[EmailMessage], what: str) -> None:
         logger.exception("Could not send the e-mail about %s", what)
 
 
-def submission_announce(*, submission: Submission) -> None:
-    """After a submission is committed: one structured log line, and an e-mail to each
+def submission_announce(*, submission: Submission, arrived_at: datetime | None = None) -> None:
+    """After a submission is committed: one structured log line (with the instant its
+    request arrived, beside the instant it was judged and dated), and an e-mail to each
     national contact point of a country of its members. Never raises."""
     countries = snapshot_countries(submission.snapshot)
     event_log(
         "consortium_submitted", submission=submission.pk, consortium=submission.consortium_id,
         call=submission.snapshot.get("call"), verdict=submission.verdict, countries=countries,
         submitted_at=submission.submitted_at.isoformat(),
+        arrived_at=(arrived_at or submission.submitted_at).isoformat(),
     )
     try:
         recipients = list(

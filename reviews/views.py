@@ -1,8 +1,8 @@
 """The reviewers' pages: the review queue, its exports, and the review of one submission.
 
 Only reviewers (national contact points and administrators, ``may_review``) reach them; others
-get 403. Every submission is fetched among the consortia ``visible_to`` the reviewer: one they
-may not see and one that does not exist both give 404.
+get 403. Every submission is fetched through ``Submission.objects.visible_to(reviewer)``: one
+they may not see and one that does not exist both give 404.
 """
 from functools import wraps
 
@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from consortia.models import Consortium, Submission
+from consortia.models import Submission
 
 from . import exports
 from .forms import QueueFilterForm, ReviewForm
@@ -98,7 +98,7 @@ def _members_by_country(snapshot: dict) -> list[dict]:
 @reviewer_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_object_or_404(
-        Submission.objects.filter(consortium__in=Consortium.objects.visible_to(request.user))
+        Submission.objects.visible_to(request.user)
         .select_related("consortium", "consortium__call", "consortium__call__programme",
                         "submitted_by", "withdrawn_by"),
         pk=pk,

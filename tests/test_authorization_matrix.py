@@ -91,7 +91,7 @@ url                                   variant  method  anonymous    applicant_a 
 health                                -        GET     200          200          200          200          200          200
 health                                -        POST    405          405          405          405          405          405
 eligibility_api:eligibility_check     -        GET     405          405          405          405          405          405
-eligibility_api:eligibility_check     -        POST    400          400          400          400          400          400
+eligibility_api:eligibility_check     -        POST    415          415          415          415          415          415
 eligibility_api:openapi-json          -        GET     200          200          200          200          200          200
 # django-ninja's description and documentation pages answer any method with the same page.
 eligibility_api:openapi-json          -        POST    200          200          200          200          200          200
@@ -115,6 +115,14 @@ eligibility:call_rules(reference)     missing  GET     404          404         
 eligibility:call_rules(reference)     missing  POST    405          405          405          405          405          405
 accounts:signup                       -        GET     200          302          302          302          302          302
 accounts:signup                       -        POST    200          302          302          302          302          302
+# "We sent a link to <address>": without a sign-up in this session, back to the form.
+accounts:signup_sent                  -        GET     302          302          302          302          302          302
+accounts:signup_sent                  -        POST    302          302          302          302          302          302
+accounts:activate(uidb64,token)       missing  GET     404          404          404          404          404          404
+accounts:activate(uidb64,token)       missing  POST    404          404          404          404          404          404
+# Asking for a reset link (ours, at Django's address: the same answer for any address).
+accounts:password_reset               -        GET     200          200          200          200          200          200
+accounts:password_reset               -        POST    200          200          200          200          200          200
 login                                 -        GET     200          200          200          200          200          200
 login                                 -        POST    200          200          200          200          200          200
 logout                                -        GET     405          405          405          405          405          405
@@ -178,6 +186,7 @@ reviews:detail(pk)                    missing  POST    login        403         
 # Where the plain 302s lead, by URL and variant ("{a}" is A's submitted consortium).
 REDIRECTS = {
     ("accounts:signup", "-"): "/consortia/",
+    ("accounts:signup_sent", "-"): "/accounts/signup/",
     ("logout", "-"): "/",
     ("password_reset_confirm(uidb64,token)", "a"): "/set-password/",
     ("consortia:edit(pk)", "a"): "/consortia/{a}/",
@@ -224,6 +233,9 @@ class World:
             ("eligibility:call_rules(reference)", "missing"): {"reference": "NO-SUCH-CALL"},
             ("consortia:create(reference)", "a"): {"reference": ESCP_S3},
             ("consortia:create(reference)", "missing"): {"reference": "NO-SUCH-CALL"},
+            ("accounts:activate(uidb64,token)", "missing"): {
+                "uidb64": urlsafe_base64_encode(force_bytes(MISSING_ID)), "token": "no-such-token",
+            },
             ("password_reset_confirm(uidb64,token)", "a"): password_link,
             ("password_reset_confirm(uidb64,token)", "missing"): {
                 "uidb64": urlsafe_base64_encode(force_bytes(MISSING_ID)), "token": "no-such-token",

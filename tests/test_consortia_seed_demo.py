@@ -63,6 +63,7 @@ def test_the_demo_accounts_exist_with_their_printed_passwords(seeded):
     for account in (APPLICANT, NCP_ROMANIA, ADMIN):
         user = User.objects.get(email=account.email)
         assert user.check_password(account.password)
+        assert user.is_active and not user.signup_pending  # they log in without an e-mail
         assert account.email in seeded and account.password in seeded
     assert User.objects.get(email=ADMIN.email).is_superuser
     assert not User.objects.get(email=NCP_ROMANIA.email).is_staff

@@ -45,6 +45,7 @@ def test_a_submission_its_review_and_its_withdrawal_each_write_one_line_once_com
         "event": "consortium_withdrawn", "submission": submission.pk,
         "consortium": submission.consortium_id, "call": "COS-CLUSTPARTNS-2017-3-02",
         "withdrawn_at": A_MONTH_BEFORE_ESCP_DEADLINE.isoformat(),
+        "arrived_at": A_MONTH_BEFORE_ESCP_DEADLINE.isoformat(),
     }
 
 
@@ -57,7 +58,7 @@ def test_a_late_submission_is_refused_and_logged_with_the_instant_it_was_judged_
     assert logged() == [{
         "event": "submission_refused", "reason": "deadline_passed", "consortium": consortium.pk,
         "call": "COS-CLUSTPARTNS-2017-3-02", "user": consortium.owner.pk,
-        "at": AT_ESCP_DEADLINE.isoformat(),
+        "at": AT_ESCP_DEADLINE.isoformat(), "arrived_at": AT_ESCP_DEADLINE.isoformat(),
     }]
 
 

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from consortia.models import Consortium, Member, Submission
@@ -38,6 +39,8 @@ def test_the_journey_from_sign_up_to_a_submitted_report(client, call):
         "email": "maria@cluster.example.ro", "password1": PASSWORD, "password2": PASSWORD,
     }, follow=True)
     assert signed_up.status_code == 200
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
+    assert client.post(link)["Location"] == reverse("consortia:dashboard")
 
     picker = client.get(reverse("consortia:create"))
     assert call.reference in html_of(picker)

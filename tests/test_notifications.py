@@ -140,6 +140,7 @@ def test_each_submission_and_review_writes_one_json_log_line(
         "consortium": submission.consortium_id, "call": "COS-CLUSTPARTNS-2017-3-02",
         "verdict": "eligible", "countries": ["RO", "PT", "DE"],
         "submitted_at": submission.submitted_at.isoformat(),
+        "arrived_at": submission.submitted_at.isoformat(),
     }
     assert reviewed["event"] == "consortium_reviewed"
     assert (reviewed["review"], reviewed["submission"], reviewed["status"]) == (

@@ -71,9 +71,11 @@ def copy_submission(submission: Submission, acronym: str) -> Submission:
             for row in submission.snapshot["members"]
         ], acronym=acronym, status=Consortium.Status.SUBMITTED,
     )
-    return Submission.objects.create(
+    copy = Submission.objects.create(
         consortium=consortium, submitted_by=original.owner, submitted_at=submission.submitted_at,
         snapshot={**submission.snapshot, "acronym": acronym}, outcomes=submission.outcomes,
         verdict=submission.verdict, call_parameters=submission.call_parameters,
         call_parameters_hash=submission.call_parameters_hash,
     )
+    copy.countries.set(submission.countries.all())
+    return copy

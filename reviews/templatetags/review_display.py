@@ -1,10 +1,12 @@
 """How pages show the reviewer role, review statuses, reviews and a consortium's record."""
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from audit.models import Action, Event
-from consortia.models import Consortium
+from consortia.models import Consortium, Submission
 from consortia.templatetags.consortium_display import verdict_label
 
 from ..models import (
@@ -73,22 +75,78 @@ def record_details(event: Event) -> list[str]:
         lines.append(review_status_label(details.get("status")))
         if details.get("comment"):
             lines.append(details["comment"])
+    elif event.action == Action.CHANGED_IN_ADMIN:
+        lines.extend(admin_change_lines(details.get("changes") or []))
     return lines
 
 
+def admin_change_lines(changes: list) -> list[str]:
+    """Django's description of an admin change, one line per part, in the active language
+    (the labels were stored in English, as Django's admin log stores them)."""
+    lines = []
+    for change in changes:
+        if not isinstance(change, dict):
+            continue
+        if "changed" in change and "name" not in change["changed"]:
+            fields = change["changed"].get("fields") or []
+            if fields:
+                lines.append(_("Fields changed: %(fields)s") % {
+                    "fields": ", ".join(_admin_label(field) for field in fields)})
+        for kind, label in (("added", _("Added: %(name)s “%(object)s”")),
+                            ("changed", _("Changed: %(name)s “%(object)s”")),
+                            ("deleted", _("Deleted: %(name)s “%(object)s”"))):
+            part = change.get(kind) or {}
+            if "name" in part:
+                lines.append(label % {"name": _admin_label(part["name"]),
+                                      "object": part.get("object", "")})
+    return lines
+
+
+def _admin_label(label: str) -> str:
+    """A label of Django's admin log in the active language: the admin capitalises the
+    verbose names our catalogue translates."""
+    translated = _(label)
+    if translated == label and label[:1].isupper():
+        translated = capfirst(_(label[:1].lower() + label[1:]))
+    return translated
+
+
+def _submissions_shown(consortium: Consortium, user) -> list[int] | None:
+    """The submissions of ``consortium`` whose history ``user`` sees, or None for all of
+    them (its owner and administrators). A contact point sees the history of the
+    submissions ``Submission.objects.visible_to`` them, nothing of the consortium's others
+    or of its drafts."""
+    if user is None or user.is_superuser or consortium.owner_id == user.pk:
+        return None
+    return list(Submission.objects.visible_to(user).filter(consortium=consortium)
+                .values_list("pk", flat=True))
+
+
 @register.inclusion_tag("reviews/_record.html")
-def consortium_record(consortium: Consortium) -> dict:
-    """The record of ``consortium``, oldest entry first (one query)."""
+def consortium_record(consortium: Consortium, user=None) -> dict:
+    """The record of ``consortium`` as ``user`` may read it, oldest entry first: for a
+    contact point, the entries about the consortium's drafts and about the submissions
+    visible to them, none about its other submissions (their submission, reviews and
+    withdrawal)."""
     events = Event.objects.filter(consortium=consortium).select_related("actor")
+    shown = _submissions_shown(consortium, user)
+    if shown is not None:
+        events = events.filter(
+            Q(details__submission__in=shown) | ~Q(details__has_key="submission")
+        )
     return {"entries": [(event, record_details(event)) for event in events]}
 
 
 @register.inclusion_tag("reviews/_reviews.html")
-def consortium_reviews(consortium: Consortium, submission=None) -> dict:
-    """The reviews of ``consortium``'s submissions (or of ``submission`` only), newest first."""
+def consortium_reviews(consortium: Consortium, submission=None, user=None) -> dict:
+    """The reviews of ``consortium``'s submissions (or of ``submission`` only) that ``user``
+    may read, newest first."""
     reviews = Review.objects.filter(submission__consortium=consortium)
     if submission is not None:
         reviews = reviews.filter(submission=submission)
+    shown = _submissions_shown(consortium, user)
+    if shown is not None:
+        reviews = reviews.filter(submission__in=shown)
     return {
         "reviews": reviews.select_related("reviewer", "submission"),
         "one_submission": submission is not None,

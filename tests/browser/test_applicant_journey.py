@@ -4,6 +4,7 @@ import functools
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from calls.models import Call, Region
@@ -38,6 +39,14 @@ def test_an_applicant_signs_up_builds_an_eligible_consortium_submits_it_and_prin
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.get_by_role("button", name=say("Sign up")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("Check your e-mail"))
+    check_page(f"signup-sent-{language}")
+    # The link the e-mail brings (the live server sends into the test's outbox).
+    link = re.search(r"https?://\S+/accounts/activate/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text(say("Confirm your account"))
+    check_page(f"activate-{language}")
+    page.get_by_role("button", name=say("Confirm my account")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(say("My consortia"))
     expect(page.locator(".site-account")).to_contain_text(f"maria.{language}@cluster.example.ro")
     check_page(f"dashboard-{language}")

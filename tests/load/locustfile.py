@@ -1,6 +1,7 @@
 """The simulated clients of the load test (tests/load/run.py starts locust with this file).
 
-Applicants sign up, then over and over create a consortium for the practice call, edit it,
+Applicants sign up (reading the link that confirms it from the server's e-mail files,
+LOADTEST_MAIL), then over and over create a consortium for the practice call, edit it,
 check it through the API, submit it and open its report. National contact points sign in and
 review submissions from their queue. What the server said was saved (a consortium created,
 an edit, a submission, a review) is written to the ledger file named by LOADTEST_LEDGER when
@@ -17,6 +18,7 @@ import os
 from pathlib import Path
 import random
 import re
+import time
 import uuid
 
 from locust import HttpUser, between, events, task
@@ -32,6 +34,7 @@ MEMBER_ID = re.compile(r'<input[^>]*name="members-(\d+)-id"[^>]*value="(\d+)"')
 SUBMISSION_REPORT = re.compile(r"/consortia/(\d+)/submissions/(\d+)/$")
 CONSORTIUM_PAGE = re.compile(r"/consortia/(\d+)/$")
 QUEUE_ROW = re.compile(r'href="/reviews/submissions/(\d+)/"')
+ACTIVATION = re.compile(r"https?://[^/\s]+(/accounts/activate/\S+/)")
 
 
 @events.quitting.add_listener
@@ -73,6 +76,20 @@ class Client(HttpUser):
                             data={**data, "csrfmiddlewaretoken": self.form_token()})
 
 
+def activation_link(email: str, seconds: float = 15) -> str | None:
+    """The path of the sign-up link e-mailed to ``email``, read from the server's e-mail
+    files (LOADTEST_MAIL); it is sent off the request's path, so wait for it a little."""
+    folder = Path(os.environ["LOADTEST_MAIL"])
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for path in folder.glob("*.log") if folder.exists() else ():
+            for message in path.read_text(errors="replace").split("-" * 79):
+                if f"To: {email}" in message and (found := ACTIVATION.search(message)):
+                    return found.group(1)
+        time.sleep(0.2)
+    return None
+
+
 def members(name_suffix: str) -> list[dict]:
     regions = PLAN["regions"]
     return [
@@ -107,10 +124,19 @@ class Applicant(Client):
     wait_time = between(*PAUSE)
 
     def on_start(self) -> None:
+        """Sign up, then confirm the account with the link the e-mail brings."""
         self.email = f"applicant-{uuid.uuid4().hex[:12]}@example.org"
         password = f"Load-{uuid.uuid4().hex}"
-        self.post_form("/accounts/signup/",
-                       {"email": self.email, "password1": password, "password2": password})
+        signed_up = self.post_form("/accounts/signup/",
+                                   {"email": self.email, "password1": password,
+                                    "password2": password})
+        if signed_up is None:
+            return
+        link = activation_link(self.email)
+        if link is None:
+            LEDGER["unexpected"].append(f"no sign-up e-mail for {self.email}")
+            return
+        self.post_form(link, {}, name="/accounts/activate/[uid]/[token]/")
 
     @task
     def apply(self) -> None:

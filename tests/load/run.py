@@ -6,10 +6,11 @@ for in the database, with its record entries and its log line.
 
 In a scratch PostgreSQL database of its own (``loadtest_...`` on the server of DATABASE_URL,
 or postgres://postgres@127.0.0.1:5432; dropped afterwards), prepared by tests/load/prepare.py,
-it starts gunicorn (2 workers of 4 threads, a free port on 127.0.0.1, connections kept alive
+it starts gunicorn with config/gunicorn.conf.py (2 workers of 4 threads, a free port on 127.0.0.1, connections kept alive
 for 10 s) with DEBUG off and production settings, except plain HTTP (no HTTPS redirect,
 cookies not marked secure), no API rate limit (every simulated client shares one address)
-and e-mail not sent. Then locust runs headless (tests/load/locustfile.py) for the given time.
+and e-mail written to files in the run's folder (where the simulated applicants read their
+sign-up links). Then locust runs headless (tests/load/locustfile.py) for the given time.
 tests/load/test_load.py runs a short version in the test suite.
 """
 import argparse
@@ -135,7 +136,11 @@ def server_environment(database_url: str) -> dict[str, str]:
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
         "API_RATE_LIMIT": "off",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        # Every simulated client signs up from the same address.
+        "ACCOUNT_EMAILS_PER_CLIENT": "off",
+        # E-mails are written to files (EMAIL_FILE_PATH, set per run): the applicants read
+        # their sign-up link there.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "LOG_LEVEL": "INFO",
     })
     return environment
@@ -187,6 +192,8 @@ def run_load_test(*, users: int = 50, seconds: int = 180, spawn_rate: float = 10
     try:
         with tempfile.TemporaryDirectory(prefix="loadtest-") as scratch:
             work = Path(scratch)
+            mail_folder = work / "mail"
+            environment["EMAIL_FILE_PATH"] = str(mail_folder)
             prepared = subprocess.run(
                 [sys.executable, "-m", "tests.load.prepare", str(REVIEWERS)], cwd=ROOT,
                 env=environment, capture_output=True, text=True, timeout=300,
@@ -202,7 +209,8 @@ def run_load_test(*, users: int = 50, seconds: int = 180, spawn_rate: float = 10
             server_log = work / "gunicorn.log"
             with server_log.open("w") as log:
                 gunicorn = subprocess.Popen(
-                    [str(BIN / "gunicorn"), "config.wsgi:application",
+                    [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py",
+                     "config.wsgi:application",
                      "--workers", str(WORKERS), "--threads", str(THREADS),
                      "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
                      # Above the clients' longest pause: a connection the server closes
@@ -224,6 +232,7 @@ def run_load_test(*, users: int = 50, seconds: int = 180, spawn_rate: float = 10
                  "--csv", str(stats), "--only-summary", "--loglevel", "WARNING"],
                 cwd=ROOT, env={**os.environ, "LOADTEST_PLAN": str(plan),
                                "LOADTEST_LEDGER": str(ledger),
+                               "LOADTEST_MAIL": str(mail_folder),
                                "LOADTEST_PAUSE": ",".join(map(str, pause))},
                 capture_output=True, text=True, timeout=seconds + 120,
             )

@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # A developer's machine runs with DEBUG on unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test setup install translations bench audit loadtest clean
+.PHONY: run test lint setup install translations bench audit loadtest clean
 
 $(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ run: setup
 test: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, mypy and djLint (configured in pyproject.toml): every tool runs, and any finding fails.
+lint: install
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/mypy || status=1; \
+	$(BIN)/djlint templates --lint || status=1; \
+	exit $$status
+
 bench: install translations
 	$(BIN)/python benchmarks/run.py
 
@@ -49,4 +57,4 @@ loadtest: install translations
 	$(BIN)/python -m tests.load.run --users 50 --seconds 180
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis .mypy_cache .ruff_cache

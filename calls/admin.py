@@ -12,8 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    Call, CallRule, Country, EccpStatus, OrganisationType, Participation, Programme, Region,
-    RegionAlias, RegionCategory, RegionClassification,
+    Call,
+    CallRule,
+    Country,
+    EccpStatus,
+    OrganisationType,
+    Participation,
+    Programme,
+    Region,
+    RegionAlias,
+    RegionCategory,
+    RegionClassification,
 )
 from .services import call_fixtures_load
 
@@ -109,7 +118,7 @@ class CallAdminForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - CallAdmin.fieldsets chooses the fields shown
 
 
 @admin.register(Call)

@@ -3,18 +3,17 @@
 Every parameter a rule reads lives here and is loaded from fixtures that cite their source.
 """
 from datetime import date
-from decimal import Decimal
 import hashlib
 import json
 import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MinValueValidator, MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.deconstruct import deconstructible
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from . import countries

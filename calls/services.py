@@ -15,8 +15,15 @@ from audit.models import Action
 from audit.services import event_record
 
 from .models import (
-    Call, CallRule, Country, Participation, Programme, Region, RegionAlias,
-    RegionClassification, RuleCode,
+    Call,
+    CallRule,
+    Country,
+    Participation,
+    Programme,
+    Region,
+    RegionAlias,
+    RegionClassification,
+    RuleCode,
 )
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
@@ -165,12 +172,14 @@ def _parse_sources(sources, report: LoadReport) -> list[FixtureEntry]:
             continue
         except json.JSONDecodeError as error:
             report.problems.append(LoadProblem(
-                name, None, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+                name, None,
+                f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}.",
             ))
             continue
         if not isinstance(document, list):
             report.problems.append(LoadProblem(
-                name, None, "a fixture is a JSON list of objects, each with \"model\" and \"fields\"."
+                name, None,
+                "a fixture is a JSON list of objects, each with \"model\" and \"fields\".",
             ))
             continue
         for index, raw in enumerate(document, start=1):
@@ -332,7 +341,9 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set,
         raw = {**raw, "pk": stored.pk}
     try:
         deserialized = next(serializers.deserialize("python", [raw]))
-    except (DeserializationError, ValidationError, ObjectDoesNotExist, ValueError, TypeError) as error:
+    except (
+        DeserializationError, ValidationError, ObjectDoesNotExist, ValueError, TypeError,
+    ) as error:
         report.problems.extend([*problems, LoadProblem(entry.location, None, _first_line(error))])
         return None
     instance = deserialized.object
@@ -377,7 +388,8 @@ def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
     if entry.label not in MODELS_BY_LABEL:
         allowed = ", ".join(MODELS_BY_LABEL)
         return [LoadProblem(
-            entry.location, None, f"unknown model {raw.get('model')!r}; a fixture may hold {allowed}."
+            entry.location, None,
+            f"unknown model {raw.get('model')!r}; a fixture may hold {allowed}.",
         )]
     if not isinstance(raw.get("fields"), dict):
         return [LoadProblem(entry.location, None, "\"fields\" must be an object.")]
@@ -396,7 +408,9 @@ def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
         elif isinstance(model_field, models.DateTimeField) and value is not None:
             parsed = _parse_datetime(value) if isinstance(value, str) else None
             if parsed is None:
-                problems.append(LoadProblem(entry.location, name, f"{value!r} is not a date and time."))
+                problems.append(
+                    LoadProblem(entry.location, name, f"{value!r} is not a date and time.")
+                )
             elif parsed.tzinfo is None:
                 problems.append(LoadProblem(
                     entry.location, name,

@@ -8,7 +8,13 @@ from django.views.decorators.http import require_safe
 
 from . import countries
 from .models import (
-    Call, Country, EccpStatus, OrganisationType, Participation, RegionCategory, RuleCode,
+    Call,
+    Country,
+    EccpStatus,
+    OrganisationType,
+    Participation,
+    RegionCategory,
+    RuleCode,
 )
 
 # Headings of the eligible-country groups (plural, unlike the choice labels).

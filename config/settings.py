@@ -3,12 +3,12 @@
 Every value that differs between machines comes from an environment variable; see the
 README's "Configuration" section for the list. Nothing here exists only in production.
 """
-from pathlib import Path
 import os
+from pathlib import Path
 import re
 
-import dj_database_url
 from csp.constants import NONE, SELF
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -170,7 +170,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").
 # Requests per client address to the JSON API, e.g. "60/min"; "off" lifts the limit.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "60/min").strip()
 if API_RATE_LIMIT != "off" and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
-    raise ImproperlyConfigured('API_RATE_LIMIT is a number of requests per period, e.g. "60/min", or "off".')
+    raise ImproperlyConfigured(
+        'API_RATE_LIMIT is a number of requests per period, e.g. "60/min", or "off".'
+    )
 
 # Uploaded call fixtures larger than this are refused (bytes).
 CALL_FIXTURE_MAX_BYTES = int(os.environ.get("CALL_FIXTURE_MAX_BYTES", str(2 * 1024 * 1024)))

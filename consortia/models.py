@@ -306,6 +306,18 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.snapshot.get('acronym', '')} ({self.submitted_at.isoformat()})"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            changing = set(kwargs.get("update_fields") or ())
+            if not changing or not changing <= self.WITHDRAWAL_FIELDS:
+                raise SubmissionIsImmutable(
+                    "A submission is kept as submitted; only its withdrawal can be recorded."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SubmissionIsImmutable("A submission is history and is never deleted.")
+
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
@@ -319,18 +331,6 @@ class Submission(models.Model):
             wording = outcome.get("wording", {}).get(language, {})
             shown.append({**outcome, **wording})
         return shown
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            changing = set(kwargs.get("update_fields") or ())
-            if not changing or not changing <= self.WITHDRAWAL_FIELDS:
-                raise SubmissionIsImmutable(
-                    "A submission is kept as submitted; only its withdrawal can be recorded."
-                )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise SubmissionIsImmutable("A submission is history and is never deleted.")
 
 
 class SubmissionIsImmutable(Exception):

@@ -393,7 +393,8 @@ def call_submissions_recheck(
         for row in chunk:
             member_rows = members.get(row.consortium_id, ())
             facts = ConsortiumFacts(
-                project=project_facts(row), members=tuple(member_facts(member) for member in member_rows)
+                project=project_facts(row),
+                members=tuple(member_facts(member) for member in member_rows),
             )
             report = evaluate(facts, params, as_of=row.submitted_at)
             verdict = str(report.verdict)

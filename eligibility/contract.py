@@ -18,7 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import (
-    AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -28,7 +34,12 @@ from consortia.models import ECCP_URL_VALIDATOR
 
 from .engine import Report, evaluate
 from .facts import (
-    CENT, CallParameters, ConsortiumFacts, MemberFacts, ProjectFacts, call_parameters,
+    CENT,
+    CallParameters,
+    ConsortiumFacts,
+    MemberFacts,
+    ProjectFacts,
+    call_parameters,
 )
 
 MAX_MEMBERS = 1000
@@ -306,17 +317,17 @@ def read_json(body: bytes | str) -> dict:
     if isinstance(body, bytes):
         try:
             body = body.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidRequest([_("body: not UTF-8 text")])
+        except UnicodeDecodeError as error:
+            raise InvalidRequest([_("body: not UTF-8 text")]) from error
     try:
         document = json.loads(body, parse_float=Decimal, parse_constant=reject_constant)
     except json.JSONDecodeError as error:
         raise InvalidRequest([
             _("body: malformed JSON at line %(line)d, column %(column)d: %(reason)s")
             % {"line": error.lineno, "column": error.colno, "reason": error.msg}
-        ])
-    except (ValueError, RecursionError):
-        raise InvalidRequest([_("body: malformed JSON")])
+        ]) from error
+    except (ValueError, RecursionError) as error:
+        raise InvalidRequest([_("body: malformed JSON")]) from error
     if not isinstance(document, dict):
         raise InvalidRequest([_("body: expected a JSON object")])
     return document

@@ -13,12 +13,26 @@ from functools import lru_cache
 
 from calls.models import EccpStatus, OrganisationType, RegionCategory, RuleCode
 
-from .outcomes import Outcome, Status
 from .facts import CENT, CallParameters, ConsortiumFacts, MemberFacts
+from .outcomes import Outcome, Status
 from .wording import (
-    _, both, choice_label, choice_labels, country_list, country_name, current_language,
-    day_text, either, instant_text, money, ngettext, ordered_values, per_call, percent,
+    _,
+    both,
+    choice_label,
+    choice_labels,
+    country_list,
+    country_name,
+    current_language,
+    day_text,
+    either,
+    instant_text,
+    money,
+    ngettext,
+    ordered_values,
+    per_call,
+    percent,
 )
+
 
 def names(members: list[MemberFacts]) -> str:
     return ", ".join(member.name for member in members)

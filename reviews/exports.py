@@ -5,8 +5,8 @@ that a large export never sits in memory as a whole. Cells come from the submiss
 snapshot and stored outcomes: what was submitted and checked, not the consortium as it is now.
 """
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 import csv
+from datetime import datetime
 import tempfile
 import zoneinfo
 

@@ -97,8 +97,12 @@ class QueueFilterForm(forms.Form):
     def filtered(self, submissions: QuerySet) -> QuerySet:
         """``submissions`` (a review queue) narrowed and ordered as the form says."""
         if query := (self.value("q") or "").strip():
-            named = Member.objects.filter(consortium=OuterRef("consortium_id"), name__icontains=query)
-            submissions = submissions.filter(Q(consortium__acronym__icontains=query) | Exists(named))
+            named = Member.objects.filter(
+                consortium=OuterRef("consortium_id"), name__icontains=query
+            )
+            submissions = submissions.filter(
+                Q(consortium__acronym__icontains=query) | Exists(named)
+            )
         if call := self.value("call"):
             submissions = submissions.filter(consortium__call=call)
         if country := self.value("country"):

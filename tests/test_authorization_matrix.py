@@ -20,7 +20,11 @@ from consortia.models import Consortium, Member, Submission
 from reviews.models import Review
 from tests.consortium_factories import ESCP_S3, make_consortium, make_user
 from tests.test_reviews_factories import (
-    WITH_ROMANIAN_COORDINATOR, make_admin, make_ncp, make_submission, member,
+    WITH_ROMANIAN_COORDINATOR,
+    make_admin,
+    make_ncp,
+    make_submission,
+    member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +199,7 @@ def parse_expectations(table: str) -> dict[tuple[str, str, str], dict[str, str]]
         key = (row[0], row[1], row[2])
         assert key not in expected, f"row {key} is listed twice"
         assert len(row) == 3 + len(USERS), row
-        expected[key] = dict(zip(USERS, row[3:]))
+        expected[key] = dict(zip(USERS, row[3:], strict=True))
     return expected
 
 

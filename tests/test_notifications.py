@@ -3,16 +3,20 @@ that fails loses neither."""
 import json
 import logging
 
-import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+import pytest
 
 from consortia.models import Submission
 from reviews.models import Review
 from reviews.services import review_record
 from tests.consortium_factories import make_consortium, make_user
 from tests.test_reviews_factories import (
-    WITH_ROMANIAN_COORDINATOR, WITHOUT_ROMANIAN_MEMBER, make_ncp, make_submission, submit,
+    WITH_ROMANIAN_COORDINATOR,
+    WITHOUT_ROMANIAN_MEMBER,
+    make_ncp,
+    make_submission,
+    submit,
 )
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,11 @@ from consortia.models import Consortium
 from consortia.templatetags.consortium_display import verdict_label
 
 from ..models import (
-    NOT_REVIEWED, Review, ReviewStatus, may_review as user_may_review, snapshot_coordinator,
+    NOT_REVIEWED,
+    Review,
+    ReviewStatus,
+    may_review as user_may_review,
+    snapshot_coordinator,
     snapshot_countries,
 )
 

@@ -15,9 +15,9 @@ import io
 import os
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
+import pytest
 
 from .accessibility import AccessibilityFindings, assert_accessible
 

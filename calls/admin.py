@@ -1,4 +1,6 @@
 """Administration of the reference data and the calls, and loading call fixtures by upload."""
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -10,6 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 from .models import (
     Call,
@@ -65,6 +70,10 @@ class ParticipationAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
 
 
+class RegionCount(TypedDict):
+    region_count: int
+
+
 @admin.register(RegionClassification)
 class RegionClassificationAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "nuts_version", "legal_basis", "region_count"]
@@ -74,7 +83,9 @@ class RegionClassificationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(region_count=Count("regions"))
 
     @admin.display(description=_("regions"), ordering="region_count")
-    def region_count(self, classification: RegionClassification) -> int:
+    def region_count(
+        self, classification: "WithAnnotations[RegionClassification, RegionCount]"
+    ) -> int:
         return classification.region_count
 
 
@@ -225,7 +236,9 @@ class MultipleFileField(forms.FileField):
 
 
 class CallFixtureUploadForm(forms.Form):
-    files = MultipleFileField(
+    # A declared field: the form's metaclass moves it to base_fields, so it does not hide
+    # the form's ``files`` (the uploads), whatever the type checker reads into the name.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Fixture files"),
         help_text=_(
             "Django fixture JSON with natural keys, like the files in fixtures/calls/. "

@@ -1,6 +1,7 @@
 """Loading calls and reference data from fixture files: validated, all-or-nothing."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 import json
 from pathlib import Path
@@ -90,7 +91,8 @@ class FixtureEntry:
     @property
     def location(self) -> str:
         model = self.raw.get("model", "?")
-        fields = self.raw.get("fields") if isinstance(self.raw.get("fields"), dict) else {}
+        raw_fields = self.raw.get("fields")
+        fields = raw_fields if isinstance(raw_fields, dict) else {}
         key = self.raw.get("pk") or _describing_key(self.label, fields)
         described = f"{model} {json.dumps(key, ensure_ascii=False)}" if key else str(model)
         return f"{self.source}, object {self.index} ({described})"
@@ -107,7 +109,7 @@ def _describing_key(label: str, fields: dict):
     return fields.get("code", "")
 
 
-def call_fixtures_load(*, sources: list[tuple[str, bytes | str]], actor=None) -> LoadReport:
+def call_fixtures_load(*, sources: Sequence[tuple[str, bytes | str]], actor=None) -> LoadReport:
     """Validate and load fixture files in one transaction: everything or nothing.
 
     ``sources`` are (name, content) pairs. Objects are loaded in model dependency order,
@@ -150,7 +152,9 @@ def reference_fixture_paths() -> list[Path]:
     return sorted(FIXTURES_DIR.rglob("*.json"))
 
 
-def read_fixture_files(paths: list[Path | str]) -> tuple[list[tuple[str, bytes]], list[str]]:
+def read_fixture_files(
+    paths: Iterable[Path | str],
+) -> tuple[list[tuple[str, bytes]], list[str]]:
     """Read files for loading; return their contents and a message per unreadable file."""
     sources, errors = [], []
     for path in map(Path, paths):
@@ -435,6 +439,7 @@ def _value_problem(model_field: models.Field, value) -> str | None:
         return "name the object by its natural key, a JSON list such as [\"code\"]."
     if isinstance(model_field, (models.JSONField, models.DateTimeField)):
         return None
+    expected: tuple[type, ...]
     if isinstance(model_field, models.BooleanField):
         expected, wording = (bool,), "true or false"
     elif isinstance(model_field, models.IntegerField):
@@ -542,16 +547,17 @@ def _check_call_as_a_whole(call: Call, report: LoadReport) -> None:
                     report.problems.append(LoadProblem(
                         location, name, f"the rule {code} needs this field."
                     ))
-    if call.region_classification_id:
+    classification = call.region_classification
+    if classification is not None:
         present = set(
-            Region.objects.filter(classification=call.region_classification)
+            Region.objects.filter(classification=classification)
             .values_list("category", flat=True).distinct()
         )
         for category in call.qualifying_region_categories:
             if category not in present:
                 report.problems.append(LoadProblem(
                     location, "qualifying_region_categories",
-                    f"the classification {call.region_classification.code} has no "
+                    f"the classification {classification.code} has no "
                     f"{category} region.",
                 ))
     deadline_day = call.deadline_local.date()

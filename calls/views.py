@@ -76,7 +76,7 @@ def eligible_countries_by_basis(call: Call) -> list[tuple[str, list[Country]]]:
         )
     return [
         (
-            PARTICIPATION_HEADINGS.get(basis, basis.label),
+            str(PARTICIPATION_HEADINGS.get(basis, basis.label)),
             sorted(countries_by_basis[basis].values(), key=name_sort_key),
         )
         for basis in Participation.Basis

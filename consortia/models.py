@@ -190,12 +190,13 @@ class Member(models.Model):
         return "coordinator" if self.is_coordinator else "partner"
 
     def snapshot(self) -> dict:
+        region = self.region
         return {
             "name": self.name,
             "country": self.country_id,
-            "region": self.region.code if self.region_id else None,
-            "region_name": self.region.name if self.region_id else None,
-            "region_category": self.region.category if self.region_id else None,
+            "region": region.code if region else None,
+            "region_name": region.name if region else None,
+            "region_category": region.category if region else None,
             "organisation_type": self.organisation_type or None,
             "eccp_status": self.eccp_status or None,
             "eccp_profile_url": self.eccp_profile_url or None,

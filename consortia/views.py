@@ -19,7 +19,7 @@ from calls.models import Call
 from eligibility.services import check_consortium
 
 from . import services
-from .forms import ConsortiumForm, MemberChoices, MemberFormSet
+from .forms import BaseMemberFormSet, ConsortiumForm, MemberChoices, MemberFormSet
 from .models import Consortium, Submission
 
 MAX_BLANK_ROWS = 10
@@ -33,7 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     )
     # One Call object per call, so that each call's parameters are read once for the page.
-    calls = {}
+    calls: dict[int, Call] = {}
     for consortium in consortia:
         consortium.call = calls.setdefault(consortium.call_id, consortium.call)
     now = timezone.now()
@@ -56,7 +56,8 @@ def create(request: HttpRequest, reference: str | None = None) -> HttpResponse:
         calls = Call.objects.for_listing(timezone.now())
         return render(request, "consortia/call_picker.html", {"calls": calls})
     call = get_object_or_404(Call.objects.by_reference(reference).select_related("programme"))
-    consortium = Consortium(call=call, owner=request.user)
+    # login_required: the user is signed in, not anonymous.
+    consortium = Consortium(call=call, owner=request.user)  # type: ignore[misc]
     return _consortium_form_page(request, consortium)
 
 
@@ -120,7 +121,7 @@ def _consortium_form_page(request: HttpRequest, consortium: Consortium) -> HttpR
     })
 
 
-def _both_valid(form: ConsortiumForm, members: MemberFormSet) -> bool:
+def _both_valid(form: ConsortiumForm, members: BaseMemberFormSet) -> bool:
     form_valid = form.is_valid()
     members_valid = members.is_valid()
     return form_valid and members_valid

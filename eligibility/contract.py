@@ -26,7 +26,7 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from calls import countries
 from calls.models import Call, EccpStatus, OrganisationType, Region
@@ -140,7 +140,7 @@ class MemberIn(BaseModel):
     def profile_is_on_the_platform(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not ECCP_URL_VALIDATOR.regex.search(value):
+        if not re.search(ECCP_URL_VALIDATOR.regex, value):
             raise ValueError(_("enter the https address of the profile on "
                                "clustercollaboration.eu"))
         return value
@@ -269,12 +269,15 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
     except ValidationError as error:
         problems.extend(Problem(tuple(item["loc"]), describe(item)) for item in error.errors())
     failed = {problem.location for problem in problems}
-    members = document.get("members") if isinstance(document.get("members"), list) else []
+    given_members = document.get("members")
+    members = given_members if isinstance(given_members, list) else []
 
     call = None
     call_reference = document.get("call")
     if ("call",) not in failed and isinstance(call_reference, str):
-        call = Call.objects.by_reference(printable_reference(call_reference)).first()
+        reference = printable_reference(call_reference)
+        if reference is not None:
+            call = Call.objects.by_reference(reference).first()
         if call is None:
             problems.append(Problem(
                 ("call",), _("%(value)s is not a known call") % {"value": quoted(call_reference)}
@@ -288,6 +291,8 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
     if problems:
         problems.sort(key=Problem.sort_key)
         raise InvalidRequest([str(problem) for problem in problems])
+    # Without a problem, the request was read and names a known call.
+    assert parsed is not None and call is not None
 
     project = parsed.project or ProjectIn()
     facts = ConsortiumFacts(
@@ -391,7 +396,7 @@ def path_of(location: tuple) -> str:
     return path or "body"
 
 
-def describe(error: dict) -> str:
+def describe(error: ErrorDetails) -> str:
     """A pydantic error in our words (translatable), naming the value where it helps."""
     kind = error["type"]
     context = error.get("ctx") or {}
@@ -432,8 +437,8 @@ def describe(error: dict) -> str:
     if kind in messages:
         return messages[kind]
     if kind in ("enum", "literal_error"):
-        field = error["loc"][-1] if error["loc"] else None
-        allowed = CHOICES.get(field)
+        field = error["loc"][-1] if error["loc"] else ""
+        allowed = CHOICES.get(str(field))
         return _("%(value)s is not one of: %(allowed)s") % {
             "value": quoted(value),
             "allowed": ", ".join(allowed) if allowed else context.get("expected", ""),

@@ -39,7 +39,11 @@ def names(members: list[MemberFacts]) -> str:
 
 
 def with_country(members: list[MemberFacts]) -> str:
-    return ", ".join(f"{member.name} ({country_name(member.country)})" for member in members)
+    # Only ever given members whose country is known.
+    return ", ".join(
+        f"{member.name} ({country_name(member.country)})"  # type: ignore[arg-type]
+        for member in members
+    )
 
 
 def category_text(params: CallParameters) -> str:
@@ -774,13 +778,13 @@ class ClusterOrgPerRegion(Rule):
                 uncovered.append(members)
         actual = len(by_region) - len(uncovered) - len(pending)
         required = len(by_region)
-        types = self.anchor_text(params)
+        anchor_wording = self.anchor_text(params)
         if uncovered:
             regions = ", ".join(
                 f"{members[0].region_name} ({members[0].region})" for members in uncovered
             )
             message = _("No %(types)s among the members from: %(regions)s.") % {
-                "types": types, "regions": regions
+                "types": anchor_wording, "regions": regions
             }
             hint = _(
                 "Add a cluster organisation or business-network organisation from each of "
@@ -802,7 +806,7 @@ class ClusterOrgPerRegion(Rule):
             "The region taking part has a %(types)s among its members.",
             "Each of the %(count)d regions taking part has a %(types)s among its members.",
             required,
-        ) % {"count": required, "types": types}
+        ) % {"count": required, "types": anchor_wording}
         return self.outcome(params, Status.PASS, message, actual=actual, required=required)
 
     def explain(self, params):

@@ -44,9 +44,11 @@ def countries_of(snapshot: dict) -> list[str]:
 
 def _field_label(name: str) -> str:
     try:
-        return str(Consortium._meta.get_field(name).verbose_name)
+        field = Consortium._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    # A reverse relation has no verbose name of its own.
+    return str(getattr(field, "verbose_name", name))
 
 
 def record_details(event: Event) -> list[str]:

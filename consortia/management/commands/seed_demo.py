@@ -309,4 +309,5 @@ class Command(BaseCommand):
 def link_national_contact_point(user: User, country_codes: list[str]) -> None:
     """Make ``user`` the national contact point of ``country_codes`` (and only of those)."""
     contact_point, _created = NationalContactPoint.objects.get_or_create(user=user)
-    contact_point.countries.set(country_codes)
+    # A country's primary key is its code; the stubs expect numeric keys.
+    contact_point.countries.set(country_codes)  # type: ignore[arg-type]

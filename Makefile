@@ -6,6 +6,9 @@ REQUIREMENTS_STAMP := $(VENV)/.requirements-$(shell cat requirements.txt require
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes: one per CPU core (pytest-xdist's `auto`); `make test TEST_WORKERS=0` runs
+# the suite in this one process, in order.
+TEST_WORKERS ?= auto
 
 # A developer's machine runs with DEBUG on unless told otherwise.
 export DEBUG ?= 1
@@ -32,7 +35,7 @@ run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # ruff, mypy and djLint (configured in pyproject.toml): every tool runs, and any finding fails.
 lint: install

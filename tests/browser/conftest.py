@@ -43,6 +43,16 @@ def browser_tests_required() -> bool:
     return os.environ.get("REQUIRE_BROWSER_TESTS", "").strip().lower() in {"1", "true", "yes"}
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n``, with ``--dist loadgroup``), every browser test runs in the
+    same process: one Chromium, one file of accessibility findings, and the session's data put
+    back once after them rather than after each of them in several processes."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """Where browser tests are required (CI), a skipped one is a failure."""

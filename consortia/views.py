@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calls.models import Call
 from eligibility.services import check_consortium
@@ -26,6 +26,7 @@ MAX_BLANK_ROWS = 10
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     consortia = list(
         Consortium.objects.owned_by(request.user).with_members().prefetch_related(
@@ -128,6 +129,7 @@ def _both_valid(form: ConsortiumForm, members: BaseMemberFormSet) -> bool:
 
 
 @login_required
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = get_object_or_404(
         Consortium.objects.owned_by(request.user).with_members(), pk=pk
@@ -178,6 +180,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def report(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
     consortium = get_object_or_404(
         Consortium.objects.owned_by(request.user).select_related("call", "call__programme"),

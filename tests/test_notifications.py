@@ -60,6 +60,15 @@ def test_the_ncps_of_the_countries_involved_each_get_an_e_mail_when_a_submission
     assert all(len(message.to) == 1 for message in mail.outbox)  # nobody sees the others
 
 
+def test_the_e_mail_gives_the_submission_time_in_brussels_time(
+    contact_points, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_submission(make_user(), WITH_ROMANIAN_COORDINATOR)  # 2018-02-08 09:00 UTC
+
+    assert "Submitted at: 2018-02-08 10:00 (Brussels time)" in mail.outbox[0].body
+
+
 def test_no_e_mail_leaves_before_the_submission_is_committed(
     contact_points, django_capture_on_commit_callbacks
 ):

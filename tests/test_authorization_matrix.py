@@ -19,7 +19,7 @@ from audit.models import Event
 from consortia.models import Consortium, Member, Submission
 from reviews.models import Review
 from tests.consortium_factories import ESCP_S3, make_consortium, make_user
-from tests.test_reviews_factories import (
+from tests.review_factories import (
     WITH_ROMANIAN_COORDINATOR,
     make_admin,
     make_ncp,

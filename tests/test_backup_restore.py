@@ -18,7 +18,7 @@ from consortia.services import consortium_withdraw
 from reviews.services import review_record
 from tests.committed_data import postgresql_only, transactional_db  # noqa: F401 (fixture)
 from tests.consortium_factories import A_MONTH_BEFORE_ESCP_DEADLINE, make_user
-from tests.test_reviews_factories import (
+from tests.review_factories import (
     WITH_ONE_ROMANIAN_PARTNER,
     WITHOUT_ROMANIAN_MEMBER,
     make_ncp,

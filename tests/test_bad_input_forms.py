@@ -34,7 +34,7 @@ from tests.consortium_factories import (
     make_consortium,
     make_user,
 )
-from tests.test_reviews_factories import make_ncp, make_submission, member
+from tests.review_factories import make_ncp, make_submission, member
 
 pytestmark = pytest.mark.django_db
 

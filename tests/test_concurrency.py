@@ -39,7 +39,7 @@ from tests.consortium_factories import (
     make_consortium,
     make_user,
 )
-from tests.test_reviews_factories import make_ncp, make_submission
+from tests.review_factories import make_ncp, make_submission
 
 pytestmark = [postgresql_only, pytest.mark.usefixtures("transactional_db")]
 

@@ -15,7 +15,7 @@ from calls.models import RuleCode
 from reviews import exports
 from reviews.services import review_record
 from tests.consortium_factories import make_user
-from tests.test_reviews_factories import (
+from tests.review_factories import (
     WITHOUT_ROMANIAN_MEMBER,
     copy_submission,
     make_admin,

@@ -11,7 +11,7 @@ from consortia.models import Submission
 from reviews.models import Review
 from reviews.services import review_record
 from tests.consortium_factories import make_consortium, make_user
-from tests.test_reviews_factories import (
+from tests.review_factories import (
     WITH_ROMANIAN_COORDINATOR,
     WITHOUT_ROMANIAN_MEMBER,
     make_ncp,

@@ -12,7 +12,7 @@ from tests.consortium_factories import (
     make_user,
     practice_call,
 )
-from tests.test_reviews_factories import make_ncp
+from tests.review_factories import make_ncp
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from reviews.forms import ReviewForm
 from reviews.models import Review, ReviewIsAppendOnly, ReviewStatus, review_queue
 from reviews.services import CommentRequired, SubmissionWithdrawn, review_record
 from tests.consortium_factories import A_MONTH_BEFORE_ESCP_DEADLINE, make_consortium, make_user
-from tests.test_reviews_factories import make_admin, make_ncp, make_submission
+from tests.review_factories import make_admin, make_ncp, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -333,7 +333,7 @@ def test_the_queue_shows_totals_by_review_status_and_an_invalid_filter_as_an_err
 
 
 def test_the_queue_pages_keep_the_filters(client, ncp, submission):
-    from tests.test_reviews_factories import copy_submission
+    from tests.review_factories import copy_submission
 
     for number in range(26):
         copy_submission(submission, f"COPY{number:02d}")
@@ -351,7 +351,7 @@ def test_the_queue_pages_keep_the_filters(client, ncp, submission):
 def test_the_queue_page_stays_within_a_fixed_query_budget(
     client, ncp, submission, django_assert_max_num_queries, rows
 ):
-    from tests.test_reviews_factories import copy_submission
+    from tests.review_factories import copy_submission
 
     for number in range(rows - 1):
         copy_submission(submission, f"COPY{number:02d}")
@@ -368,7 +368,7 @@ def test_the_queue_page_stays_within_a_fixed_query_budget(
 def test_the_queue_makes_as_many_queries_for_30_rows_as_for_1(client, ncp, submission):
     from django.test.utils import CaptureQueriesContext
 
-    from tests.test_reviews_factories import copy_submission
+    from tests.review_factories import copy_submission
 
     client.force_login(ncp)
 

@@ -29,7 +29,7 @@ from tests.consortium_factories import (
     make_user,
     practice_call,
 )
-from tests.test_reviews_factories import make_ncp
+from tests.review_factories import make_ncp
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ro" / "LC_MESSAGES" / "django.po"
 ROMANIAN_PLURAL_FORMS = (

@@ -11,7 +11,7 @@ import pytest
 from consortia.models import Consortium
 from consortia.services import consortium_withdraw
 from tests.consortium_factories import A_MONTH_BEFORE_ESCP_DEADLINE, make_consortium, make_user
-from tests.test_reviews_factories import (
+from tests.review_factories import (
     WITH_ONE_ROMANIAN_PARTNER,
     WITH_ROMANIAN_COORDINATOR,
     WITHOUT_ROMANIAN_MEMBER,

@@ -96,6 +96,10 @@ class Consortium(models.Model):
         verbose_name = _("consortium")
         verbose_name_plural = _("consortia")
         constraints = [
+            # Status.values, which Meta cannot reach.
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted"]), name="consortium_status_known",
+            ),
             models.CheckConstraint(
                 condition=Q(duration_months__isnull=True) | Q(duration_months__gte=1),
                 name="consortium_duration_positive",
@@ -178,6 +182,16 @@ class Member(models.Model):
             models.UniqueConstraint(
                 Lower("name"), "consortium", name="member_name_unique_in_consortium",
                 violation_error_message=_("This organisation is already a member."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation_type="") | Q(organisation_type__in=OrganisationType.values)
+                ),
+                name="member_organisation_type_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(eccp_status="") | Q(eccp_status__in=EccpStatus.values),
+                name="member_eccp_status_known",
             ),
         ]
         indexes = [models.Index(fields=["country", "consortium"])]

@@ -6,11 +6,14 @@ REQUIREMENTS_STAMP := $(VENV)/.requirements-$(shell cat requirements.txt require
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes: one per CPU core (pytest-xdist's `auto`); `make test TEST_WORKERS=0` runs
+# the suite in this one process, in order.
+TEST_WORKERS ?= auto
 
 # A developer's machine runs with DEBUG on unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test setup install translations bench audit loadtest clean
+.PHONY: run test lint setup install translations bench audit loadtest clean
 
 $(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +35,15 @@ run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# ruff, mypy and djLint (configured in pyproject.toml): every tool runs, and any finding fails.
+lint: install
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/mypy || status=1; \
+	$(BIN)/djlint templates --lint || status=1; \
+	exit $$status
 
 bench: install translations
 	$(BIN)/python benchmarks/run.py
@@ -49,4 +60,4 @@ loadtest: install translations
 	$(BIN)/python -m tests.load.run --users 50 --seconds 180
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis .mypy_cache .ruff_cache

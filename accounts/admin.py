@@ -42,7 +42,10 @@ class UserAdmin(RecordedInAdmin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
+        (None, {
+            "classes": ["wide"],
+            "fields": ["email", "usable_password", "password1", "password2"],
+        }),
     ]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active"]

@@ -1,9 +1,12 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+EMAIL_MAX_LENGTH = 254
 EMAIL_TAKEN = _("An account with this e-mail address already exists. Log in, or reset the "
                 "password.")
 
@@ -21,18 +24,24 @@ class UserManager(DjangoUserManager):
 
     def _create_user(self, username, email, password, **extra_fields):
         email = self.normalize_email(email or username)
-        return super()._create_user(email, email, password, **extra_fields)
+        # Django's own helper, which its stubs leave out as private.
+        return super()._create_user(email, email, password, **extra_fields)  # type: ignore[misc]
 
-    def create_user(self, email=None, password=None, **extra_fields):
+    # Without Django's ``username`` argument: the e-mail address is the username.
+    def create_user(  # type: ignore[override]
+        self, email=None, password=None, **extra_fields
+    ):
         return super().create_user(email, email, password, **extra_fields)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):
+    def create_superuser(  # type: ignore[override]
+        self, email=None, password=None, **extra_fields
+    ):
         return super().create_superuser(email, email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
         # Django's login form does not limit the length it accepts. An address longer than
         # any stored one names nobody, and SQLite refuses such a long case-insensitive match.
-        if len(username) > self.model._meta.get_field("email").max_length:
+        if len(username) > EMAIL_MAX_LENGTH:
             raise self.model.DoesNotExist
         return self.with_email(username).get()
 
@@ -45,7 +54,7 @@ class UserManager(DjangoUserManager):
 
 
 class User(AbstractUser):
-    email = models.EmailField(_("e-mail address"), unique=True)
+    email = models.EmailField(_("e-mail address"), max_length=EMAIL_MAX_LENGTH, unique=True)
     signup_pending = models.BooleanField(
         _("sign-up not confirmed yet"), default=False,
         help_text=_("Signed up, and the link e-mailed to the address not opened yet: the "
@@ -54,9 +63,9 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta(AbstractUser.Meta):
         constraints = [

@@ -1,6 +1,7 @@
 """The record: who changed what, and when. Append-only."""
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 import pgtrigger
 
@@ -54,6 +55,11 @@ class Event(models.Model):
         ordering = ["occurred_at", "id"]
         verbose_name = _("record entry")
         verbose_name_plural = _("record")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=Action.values), name="event_action_known",
+            ),
+        ]
         indexes = [models.Index(fields=["consortium", "occurred_at"])]
         triggers = [
             # PostgreSQL refuses changes too, whoever writes (TRUNCATE is left to tests).

@@ -64,11 +64,10 @@ def measure() -> list[dict]:
     from django.urls import reverse
 
     from accounts.models import User
+    from benchmarks.datagen import generate_submitted
     from calls.models import Call, Region
     from consortia.models import Consortium, Member
     from reviews.models import NationalContactPoint
-
-    from benchmarks.datagen import generate_submitted
 
     call = Call.objects.get(reference="COS-CLUSTPARTNS-2017-3-02")
     applicant = User.objects.create_user(email="applicant@example.org", password="x-bench-42")

@@ -40,11 +40,10 @@ VIEWS = [
 def generate(count: int) -> dict:
     from django.db import connection
 
+    from benchmarks import datagen
     from calls.models import Call
     from consortia.models import Submission
     from reviews.models import Review, ReviewStatus
-
-    from benchmarks import datagen
 
     call = Call.objects.get(reference=CALL_REFERENCE)
     started = time.perf_counter()

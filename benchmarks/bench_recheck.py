@@ -84,11 +84,10 @@ def measure(sizes: list[int]) -> dict:
     rows = []
     with environment.scratch_database("recheck") as database:
         environment.setup_django(database)
+        from benchmarks import datagen
         from calls.models import Call
         from calls.services import call_fixtures_load
-        from consortia.models import SubmissionRecheck, Submission
-
-        from benchmarks import datagen
+        from consortia.models import Submission, SubmissionRecheck
 
         call = Call.objects.get(reference=CALL_REFERENCE)
         generated = 0

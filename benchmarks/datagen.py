@@ -119,7 +119,7 @@ def insert_rows(model, columns: list[str], rows: Iterable[tuple]) -> None:
             )
     else:
         model.objects.bulk_create(
-            [model(**dict(zip(columns, row))) for row in rows], batch_size=500
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
         )
 
 

@@ -7,8 +7,8 @@ pycountry, translated with its own catalogues; Kosovo's name comes from ours.
 from functools import lru_cache
 import gettext
 
-import pycountry
 from django.utils.translation import get_language, gettext as _, gettext_noop
+import pycountry
 
 NUTS_PREFIX_BY_ISO = {"GR": "EL", "GB": "UK"}
 ISO_BY_NUTS_PREFIX = {nuts: iso for iso, nuts in NUTS_PREFIX_BY_ISO.items()}

@@ -1,6 +1,7 @@
 """Loading calls and reference data from fixture files: validated, all-or-nothing."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 import json
 from pathlib import Path
@@ -15,8 +16,15 @@ from audit.models import Action
 from audit.services import event_record
 
 from .models import (
-    Call, CallRule, Country, Participation, Programme, Region, RegionAlias,
-    RegionClassification, RuleCode,
+    Call,
+    CallRule,
+    Country,
+    Participation,
+    Programme,
+    Region,
+    RegionAlias,
+    RegionClassification,
+    RuleCode,
 )
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
@@ -83,7 +91,8 @@ class FixtureEntry:
     @property
     def location(self) -> str:
         model = self.raw.get("model", "?")
-        fields = self.raw.get("fields") if isinstance(self.raw.get("fields"), dict) else {}
+        raw_fields = self.raw.get("fields")
+        fields = raw_fields if isinstance(raw_fields, dict) else {}
         key = self.raw.get("pk") or _describing_key(self.label, fields)
         described = f"{model} {json.dumps(key, ensure_ascii=False)}" if key else str(model)
         return f"{self.source}, object {self.index} ({described})"
@@ -107,7 +116,7 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def call_fixtures_load(*, sources: list[tuple[str, bytes | str]], actor=None) -> LoadReport:
+def call_fixtures_load(*, sources: Sequence[tuple[str, bytes | str]], actor=None) -> LoadReport:
     """Validate and load fixture files in one transaction: everything or nothing.
 
     ``sources`` are (name, content) pairs. Objects are loaded in model dependency order,
@@ -150,7 +159,9 @@ def reference_fixture_paths() -> list[Path]:
     return sorted(FIXTURES_DIR.rglob("*.json"))
 
 
-def read_fixture_files(paths: list[Path | str]) -> tuple[list[tuple[str, bytes]], list[str]]:
+def read_fixture_files(
+    paths: Iterable[Path | str],
+) -> tuple[list[tuple[str, bytes]], list[str]]:
     """Read files for loading; return their contents and a message per unreadable file."""
     sources, errors = [], []
     for path in map(Path, paths):
@@ -172,7 +183,8 @@ def _parse_sources(sources, report: LoadReport) -> list[FixtureEntry]:
             continue
         except json.JSONDecodeError as error:
             report.problems.append(LoadProblem(
-                name, None, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+                name, None,
+                f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}.",
             ))
             continue
         except RecursionError:
@@ -187,7 +199,8 @@ def _parse_sources(sources, report: LoadReport) -> list[FixtureEntry]:
             continue
         if not isinstance(document, list):
             report.problems.append(LoadProblem(
-                name, None, "a fixture is a JSON list of objects, each with \"model\" and \"fields\"."
+                name, None,
+                "a fixture is a JSON list of objects, each with \"model\" and \"fields\".",
             ))
             continue
         for index, raw in enumerate(document, start=1):
@@ -349,7 +362,9 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set,
         raw = {**raw, "pk": stored.pk}
     try:
         deserialized = next(serializers.deserialize("python", [raw]))
-    except (DeserializationError, ValidationError, ObjectDoesNotExist, ValueError, TypeError) as error:
+    except (
+        DeserializationError, ValidationError, ObjectDoesNotExist, ValueError, TypeError,
+    ) as error:
         report.problems.extend([*problems, LoadProblem(entry.location, None, _first_line(error))])
         return None
     instance = deserialized.object
@@ -402,7 +417,8 @@ def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
     if entry.label not in MODELS_BY_LABEL:
         allowed = ", ".join(MODELS_BY_LABEL)
         return [LoadProblem(
-            entry.location, None, f"unknown model {raw.get('model')!r}; a fixture may hold {allowed}."
+            entry.location, None,
+            f"unknown model {raw.get('model')!r}; a fixture may hold {allowed}.",
         )]
     if not isinstance(raw.get("fields"), dict):
         return [LoadProblem(entry.location, None, "\"fields\" must be an object.")]
@@ -421,7 +437,9 @@ def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
         elif isinstance(model_field, models.DateTimeField) and value is not None:
             parsed = _parse_datetime(value) if isinstance(value, str) else None
             if parsed is None:
-                problems.append(LoadProblem(entry.location, name, f"{value!r} is not a date and time."))
+                problems.append(
+                    LoadProblem(entry.location, name, f"{value!r} is not a date and time.")
+                )
             elif parsed.tzinfo is None:
                 problems.append(LoadProblem(
                     entry.location, name,
@@ -450,6 +468,7 @@ def _value_problem(model_field: models.Field, value) -> str | None:
         return "name the object by its natural key, a JSON list such as [\"code\"]."
     if isinstance(model_field, (models.JSONField, models.DateTimeField)):
         return None
+    expected: tuple[type, ...]
     if isinstance(model_field, models.BooleanField):
         expected, wording = (bool,), "true or false"
     elif isinstance(model_field, models.IntegerField):
@@ -557,16 +576,17 @@ def _check_call_as_a_whole(call: Call, report: LoadReport) -> None:
                     report.problems.append(LoadProblem(
                         location, name, f"the rule {code} needs this field."
                     ))
-    if call.region_classification_id:
+    classification = call.region_classification
+    if classification is not None:
         present = set(
-            Region.objects.filter(classification=call.region_classification)
+            Region.objects.filter(classification=classification)
             .values_list("category", flat=True).distinct()
         )
         for category in call.qualifying_region_categories:
             if category not in present:
                 report.problems.append(LoadProblem(
                     location, "qualifying_region_categories",
-                    f"the classification {call.region_classification.code} has no "
+                    f"the classification {classification.code} has no "
                     f"{category} region.",
                 ))
     deadline_day = call.deadline_local.date()

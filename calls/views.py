@@ -8,7 +8,13 @@ from django.views.decorators.http import require_safe
 
 from . import countries
 from .models import (
-    Call, Country, EccpStatus, OrganisationType, Participation, RegionCategory, RuleCode,
+    Call,
+    Country,
+    EccpStatus,
+    OrganisationType,
+    Participation,
+    RegionCategory,
+    RuleCode,
 )
 
 # Headings of the eligible-country groups (plural, unlike the choice labels).
@@ -70,7 +76,7 @@ def eligible_countries_by_basis(call: Call) -> list[tuple[str, list[Country]]]:
         )
     return [
         (
-            PARTICIPATION_HEADINGS.get(basis, basis.label),
+            str(PARTICIPATION_HEADINGS.get(basis, basis.label)),
             sorted(countries_by_basis[basis].values(), key=name_sort_key),
         )
         for basis in Participation.Basis

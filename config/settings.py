@@ -3,12 +3,12 @@
 Every value that differs between machines comes from an environment variable; see the
 README's "Configuration" section for the list. Nothing here exists only in production.
 """
-from pathlib import Path
 import os
+from pathlib import Path
 import re
 
-import dj_database_url
 from csp.constants import NONE, SELF
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -179,7 +179,9 @@ CACHES = {
 try:
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 except ValueError:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a whole number of proxies, e.g. 1.") from None
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is a whole number of proxies, e.g. 1."
+    ) from None
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a whole number of proxies, e.g. 1.")
 AXES_CLIENT_IP_CALLABLE = "config.clients.client_address"
@@ -188,7 +190,9 @@ AXES_CLIENT_IP_CALLABLE = "config.clients.client_address"
 def env_rate(name: str, default: str) -> str:
     value = os.environ.get(name, default).strip()
     if value != "off" and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", value):
-        raise ImproperlyConfigured(f'{name} is a number of requests per period, e.g. "60/min", or "off".')
+        raise ImproperlyConfigured(
+            f'{name} is a number of requests per period, e.g. "60/min", or "off".'
+        )
     return value
 
 

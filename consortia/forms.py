@@ -5,14 +5,16 @@ clustercollaboration.eu, an amount in cents, one coordinator, no organisation tw
 the consortium meets the call's rules is the eligibility panel's business, never a form error.
 """
 from dataclasses import dataclass
+from typing import cast
 import unicodedata
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from calls.countries import country_name
-from calls.models import Call, Country, Region
+from calls.models import Call, Country, EccpStatus, OrganisationType, Region
 from eligibility.facts import call_parameters
 
 from .models import ECCP_URL_VALIDATOR, Consortium, Member
@@ -36,7 +38,7 @@ class MemberChoices:
 
     countries: list
     regions: list
-    region_queryset: object
+    region_queryset: QuerySet[Region]
     country_of_region: dict[str, str]
 
     @classmethod
@@ -155,20 +157,21 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, choices: MemberChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = choices.countries
-        region = self.fields["region"]
+        cast(forms.ChoiceField, self.fields["country"]).choices = choices.countries
+        region = cast(forms.ModelChoiceField, self.fields["region"])
         region.queryset = choices.region_queryset
         region.widget.country_of_region = choices.country_of_region
         region.choices = choices.regions
-        self.fields["organisation_type"].choices = [
-            ("", _("Choose a type")), *self.fields["organisation_type"].choices[1:]
+        cast(forms.ChoiceField, self.fields["organisation_type"]).choices = [
+            ("", _("Choose a type")), *OrganisationType.choices
         ]
-        self.fields["eccp_status"].choices = [
-            ("", _("Choose a status")), *self.fields["eccp_status"].choices[1:]
+        cast(forms.ChoiceField, self.fields["eccp_status"]).choices = [
+            ("", _("Choose a status")), *EccpStatus.choices
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         country, region = cleaned.get("country"), cleaned.get("region")
         if region is not None:
             if country is None:
@@ -194,12 +197,13 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Remove this member when saving")
 
-    def kept_forms(self) -> list[forms.Form]:
+    def kept_forms(self) -> list[forms.ModelForm]:
         """Rows that will be saved: neither removed nor left empty."""
         return [
             form for form in self.forms
             if hasattr(form, "cleaned_data")
-            and not self._should_delete_form(form)
+            # Django's own test of a row marked for removal, which its stubs leave out.
+            and not self._should_delete_form(form)  # type: ignore[attr-defined]
             and (form.instance.pk is not None or form.has_changed())
         ]
 
@@ -230,8 +234,9 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
                 first_row_of[key] = number
 
 
-MemberFormSet = forms.inlineformset_factory(
+# A subclass of BaseMemberFormSet, which the stubs of inlineformset_factory do not tell.
+MemberFormSet = cast(type[BaseMemberFormSet], forms.inlineformset_factory(
     Consortium, Member, form=MemberForm, formset=BaseMemberFormSet, extra=1,
     can_delete=True, can_delete_extra=False, max_num=MAX_MEMBERS, validate_max=True,
     absolute_max=MAX_MEMBERS,
-)
+))

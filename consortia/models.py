@@ -94,6 +94,10 @@ class Consortium(models.Model):
         verbose_name = _("consortium")
         verbose_name_plural = _("consortia")
         constraints = [
+            # Status.values, which Meta cannot reach.
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted"]), name="consortium_status_known",
+            ),
             models.CheckConstraint(
                 condition=Q(duration_months__isnull=True) | Q(duration_months__gte=1),
                 name="consortium_duration_positive",
@@ -177,6 +181,16 @@ class Member(models.Model):
                 Lower("name"), "consortium", name="member_name_unique_in_consortium",
                 violation_error_message=_("This organisation is already a member."),
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation_type="") | Q(organisation_type__in=OrganisationType.values)
+                ),
+                name="member_organisation_type_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(eccp_status="") | Q(eccp_status__in=EccpStatus.values),
+                name="member_eccp_status_known",
+            ),
         ]
         indexes = [models.Index(fields=["country", "consortium"])]
 
@@ -188,12 +202,13 @@ class Member(models.Model):
         return "coordinator" if self.is_coordinator else "partner"
 
     def snapshot(self) -> dict:
+        region = self.region
         return {
             "name": self.name,
             "country": self.country_id,
-            "region": self.region.code if self.region_id else None,
-            "region_name": self.region.name if self.region_id else None,
-            "region_category": self.region.category if self.region_id else None,
+            "region": region.code if region else None,
+            "region_name": region.name if region else None,
+            "region_category": region.category if region else None,
             "organisation_type": self.organisation_type or None,
             "eccp_status": self.eccp_status or None,
             "eccp_profile_url": self.eccp_profile_url or None,
@@ -372,6 +387,18 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.snapshot.get('acronym', '')} ({self.submitted_at.isoformat()})"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            changing = set(kwargs.get("update_fields") or ())
+            if not changing or not changing <= self.WITHDRAWAL_FIELDS:
+                raise SubmissionIsImmutable(
+                    "A submission is kept as submitted; only its withdrawal can be recorded."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SubmissionIsImmutable("A submission is history and is never deleted.")
+
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
@@ -385,18 +412,6 @@ class Submission(models.Model):
             wording = outcome.get("wording", {}).get(language, {})
             shown.append({**outcome, **wording})
         return shown
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            changing = set(kwargs.get("update_fields") or ())
-            if not changing or not changing <= self.WITHDRAWAL_FIELDS:
-                raise SubmissionIsImmutable(
-                    "A submission is kept as submitted; only its withdrawal can be recorded."
-                )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise SubmissionIsImmutable("A submission is history and is never deleted.")
 
 
 class SubmissionIsImmutable(Exception):

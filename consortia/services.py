@@ -19,7 +19,7 @@ from eligibility.facts import ConsortiumFacts, build_call_parameters, member_fac
 from eligibility.services import check_consortium
 from reviews.services import submission_announce
 
-from .forms import ConsortiumForm, MemberFormSet
+from .forms import BaseMemberFormSet, ConsortiumForm
 from .models import Consortium, Member, Submission, SubmissionRecheck
 
 
@@ -138,7 +138,7 @@ def _locked(consortium: Consortium) -> Consortium:
 
 
 def consortium_draft_save(
-    *, form: ConsortiumForm, members: MemberFormSet, owner=None
+    *, form: ConsortiumForm, members: BaseMemberFormSet, owner=None
 ) -> Consortium:
     """Save a draft's project data and its member rows together, or nothing.
 
@@ -166,7 +166,7 @@ def consortium_draft_save(
     return consortium
 
 
-def _record_draft_save(consortium: Consortium, form: ConsortiumForm, members: MemberFormSet,
+def _record_draft_save(consortium: Consortium, form: ConsortiumForm, members: BaseMemberFormSet,
                        creating: bool, actor) -> None:
     """One record entry for the save: the creation, or the edit with what it changed (none
     when nothing changed)."""
@@ -430,7 +430,8 @@ def call_submissions_recheck(
         for row in chunk:
             member_rows = members.get(row.consortium_id, ())
             facts = ConsortiumFacts(
-                project=project_facts(row), members=tuple(member_facts(member) for member in member_rows)
+                project=project_facts(row),
+                members=tuple(member_facts(member) for member in member_rows),
             )
             report = evaluate(facts, params, as_of=row.submitted_at)
             verdict = str(report.verdict)

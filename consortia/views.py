@@ -13,20 +13,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calls.models import Call
 from config.middleware import request_arrived_at
 from eligibility.services import check_consortium
 
 from . import services
-from .forms import ConsortiumForm, MemberChoices, MemberFormSet
+from .forms import BaseMemberFormSet, ConsortiumForm, MemberChoices, MemberFormSet
 from .models import Consortium, Submission
 
 MAX_BLANK_ROWS = 10
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     consortia = list(
         Consortium.objects.owned_by(request.user).with_members().prefetch_related(
@@ -34,7 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     )
     # One Call object per call, so that each call's parameters are read once for the page.
-    calls = {}
+    calls: dict[int, Call] = {}
     for consortium in consortia:
         consortium.call = calls.setdefault(consortium.call_id, consortium.call)
     now = timezone.now()
@@ -57,7 +58,8 @@ def create(request: HttpRequest, reference: str | None = None) -> HttpResponse:
         calls = Call.objects.for_listing(timezone.now())
         return render(request, "consortia/call_picker.html", {"calls": calls})
     call = get_object_or_404(Call.objects.by_reference(reference).select_related("programme"))
-    consortium = Consortium(call=call, owner=request.user)
+    # login_required: the user is signed in, not anonymous.
+    consortium = Consortium(call=call, owner=request.user)  # type: ignore[misc]
     return _consortium_form_page(request, consortium)
 
 
@@ -121,13 +123,14 @@ def _consortium_form_page(request: HttpRequest, consortium: Consortium) -> HttpR
     })
 
 
-def _both_valid(form: ConsortiumForm, members: MemberFormSet) -> bool:
+def _both_valid(form: ConsortiumForm, members: BaseMemberFormSet) -> bool:
     form_valid = form.is_valid()
     members_valid = members.is_valid()
     return form_valid and members_valid
 
 
 @login_required
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     consortium = get_object_or_404(
         Consortium.objects.owned_by(request.user).with_members(), pk=pk
@@ -182,6 +185,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def report(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
     consortium = get_object_or_404(
         Consortium.objects.owned_by(request.user).select_related("call", "call__programme"),

@@ -19,9 +19,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext as _, ngettext
 from pydantic import (
-    AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from calls import countries
 from calls.models import Call, EccpStatus, OrganisationType, Region
@@ -29,7 +35,12 @@ from consortia.models import ECCP_URL_VALIDATOR
 
 from .engine import Report, evaluate
 from .facts import (
-    CENT, CallParameters, ConsortiumFacts, MemberFacts, ProjectFacts, call_parameters,
+    CENT,
+    CallParameters,
+    ConsortiumFacts,
+    MemberFacts,
+    ProjectFacts,
+    call_parameters,
 )
 
 MAX_MEMBERS = 1000
@@ -133,7 +144,7 @@ class MemberIn(BaseModel):
     def profile_is_on_the_platform(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not ECCP_URL_VALIDATOR.regex.search(value):
+        if not re.search(ECCP_URL_VALIDATOR.regex, value):
             raise ValueError(_("enter the https address of the profile on "
                                "clustercollaboration.eu"))
         return value
@@ -295,12 +306,15 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
             for item in error.errors(include_url=False)
         )
     failed = {problem.location for problem in problems}
-    members = document.get("members") if isinstance(document.get("members"), list) else []
+    given_members = document.get("members")
+    members = given_members if isinstance(given_members, list) else []
 
     call = None
     call_reference = document.get("call")
     if ("call",) not in failed and isinstance(call_reference, str):
-        call = Call.objects.by_reference(printable_reference(call_reference)).first()
+        reference = printable_reference(call_reference)
+        if reference is not None:
+            call = Call.objects.by_reference(reference).first()
         if call is None:
             problems.append(Problem(
                 ("call",), _("%(value)s is not a known call") % {"value": quoted(call_reference)}
@@ -313,6 +327,8 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
         problems.extend(region_problems)
     if problems:
         raise InvalidRequest(reported(problems))
+    # Without a problem, the request was read and names a known call.
+    assert parsed is not None and call is not None
 
     project = parsed.project or ProjectIn()
     facts = ConsortiumFacts(
@@ -360,17 +376,17 @@ def read_json(body: bytes | str) -> dict:
     if isinstance(body, bytes):
         try:
             body = body.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidRequest([_("body: not UTF-8 text")])
+        except UnicodeDecodeError as error:
+            raise InvalidRequest([_("body: not UTF-8 text")]) from error
     try:
         document = json.loads(body, parse_float=Decimal, parse_constant=reject_constant)
     except json.JSONDecodeError as error:
         raise InvalidRequest([
             _("body: malformed JSON at line %(line)d, column %(column)d: %(reason)s")
             % {"line": error.lineno, "column": error.colno, "reason": error.msg}
-        ])
-    except (ValueError, RecursionError):
-        raise InvalidRequest([_("body: malformed JSON")])
+        ]) from error
+    except (ValueError, RecursionError) as error:
+        raise InvalidRequest([_("body: malformed JSON")]) from error
     if not isinstance(document, dict):
         raise InvalidRequest([_("body: expected a JSON object")])
     return document
@@ -474,7 +490,7 @@ def pydantic_messages() -> dict[str, str]:
     return _pydantic_messages(get_language() or "en")
 
 
-def describe(error: dict, messages: dict[str, str] | None = None) -> str:
+def describe(error: ErrorDetails, messages: dict[str, str] | None = None) -> str:
     """A pydantic error in our words (translatable), naming the value where it helps.
 
     ``messages`` is :func:`pydantic_messages` of the active language, worded once for all
@@ -488,8 +504,8 @@ def describe(error: dict, messages: dict[str, str] | None = None) -> str:
     if kind in messages:
         return messages[kind]
     if kind in ("enum", "literal_error"):
-        field = error["loc"][-1] if error["loc"] else None
-        allowed = CHOICES.get(field)
+        field = error["loc"][-1] if error["loc"] else ""
+        allowed = CHOICES.get(str(field))
         return _("%(value)s is not one of: %(allowed)s") % {
             "value": quoted(value),
             "allowed": ", ".join(allowed) if allowed else context.get("expected", ""),

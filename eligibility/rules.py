@@ -13,19 +13,37 @@ from functools import lru_cache
 
 from calls.models import EccpStatus, OrganisationType, RegionCategory, RuleCode
 
-from .outcomes import Outcome, Status
 from .facts import CENT, CallParameters, ConsortiumFacts, MemberFacts
+from .outcomes import Outcome, Status
 from .wording import (
-    _, both, choice_label, choice_labels, country_list, country_name, current_language,
-    day_text, either, instant_text, money, ngettext, ordered_values, per_call, percent,
+    _,
+    both,
+    choice_label,
+    choice_labels,
+    country_list,
+    country_name,
+    current_language,
+    day_text,
+    either,
+    instant_text,
+    money,
+    ngettext,
+    ordered_values,
+    per_call,
+    percent,
 )
+
 
 def names(members: list[MemberFacts]) -> str:
     return ", ".join(member.name for member in members)
 
 
 def with_country(members: list[MemberFacts]) -> str:
-    return ", ".join(f"{member.name} ({country_name(member.country)})" for member in members)
+    # Only ever given members whose country is known.
+    return ", ".join(
+        f"{member.name} ({country_name(member.country)})"  # type: ignore[arg-type]
+        for member in members
+    )
 
 
 def category_text(params: CallParameters) -> str:
@@ -760,13 +778,13 @@ class ClusterOrgPerRegion(Rule):
                 uncovered.append(members)
         actual = len(by_region) - len(uncovered) - len(pending)
         required = len(by_region)
-        types = self.anchor_text(params)
+        anchor_wording = self.anchor_text(params)
         if uncovered:
             regions = ", ".join(
                 f"{members[0].region_name} ({members[0].region})" for members in uncovered
             )
             message = _("No %(types)s among the members from: %(regions)s.") % {
-                "types": types, "regions": regions
+                "types": anchor_wording, "regions": regions
             }
             hint = _(
                 "Add a cluster organisation or business-network organisation from each of "
@@ -788,7 +806,7 @@ class ClusterOrgPerRegion(Rule):
             "The region taking part has a %(types)s among its members.",
             "Each of the %(count)d regions taking part has a %(types)s among its members.",
             required,
-        ) % {"count": required, "types": types}
+        ) % {"count": required, "types": anchor_wording}
         return self.outcome(params, Status.PASS, message, actual=actual, required=required)
 
     def explain(self, params):

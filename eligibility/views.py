@@ -30,7 +30,7 @@ def call_rules(request: HttpRequest, reference: str) -> HttpResponse:
     rules = [
         RuleExplained(
             setting=setting,
-            title=RuleCode(setting.code).label,
+            title=str(RuleCode(setting.code).label),
             explanation=RULES_BY_CODE[setting.code].explain(params),
         )
         for setting in params.rules

@@ -5,21 +5,32 @@ that a large export never sits in memory as a whole. Cells come from the submiss
 snapshot and stored outcomes: what was submitted and checked, not the consortium as it is now.
 """
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 import csv
+from datetime import datetime
 import re
 import tempfile
+from typing import TYPE_CHECKING, TypedDict
 import zoneinfo
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from calls.models import RuleCode
-from consortia.models import Submission
+from consortia.models import Submission, SubmissionQuerySet
 
 from .models import NOT_REVIEWED, snapshot_coordinator, snapshot_countries
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class QueueAnnotations(TypedDict):
+    """What the queue and the exports add to each submission they read."""
+
+    submitted_statuses: dict[str, str] | None
+    review_status: str | None
+
 
 CHUNK_SIZE = 1000
 ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -49,7 +60,7 @@ def _csv_cell(value):
     return CSV_CELL_START.sub(r"\1\2'", value) if isinstance(value, str) else value
 
 
-def _row(submission: Submission, submitted_at) -> list:
+def _row(submission: "WithAnnotations[Submission, QueueAnnotations]", submitted_at) -> list:
     snapshot = submission.snapshot
     coordinator = snapshot_coordinator(snapshot) or {}
     statuses = submission.submitted_statuses or {}
@@ -65,7 +76,9 @@ def _row(submission: Submission, submitted_at) -> list:
     ]
 
 
-def _submissions(queue: QuerySet) -> Iterator[Submission]:
+def _submissions(
+    queue: SubmissionQuerySet,
+) -> "Iterator[WithAnnotations[Submission, QueueAnnotations]]":
     # Each rule's status comes from the database; the long stored wording is never read.
     fields = ["pk", "snapshot", "verdict", "submitted_at"]
     return queue.only(*fields).with_submitted_statuses().iterator(chunk_size=CHUNK_SIZE)
@@ -78,7 +91,7 @@ class _Line:
         return line
 
 
-def csv_lines(queue: QuerySet) -> Iterable[str]:
+def csv_lines(queue: SubmissionQuerySet) -> Iterable[str]:
     """The CSV export, line by line: a byte-order mark (so spreadsheet programs read UTF-8,
     and Romanian diacritics, correctly), the header, then one line per submission."""
     writer = csv.writer(_Line())
@@ -89,7 +102,7 @@ def csv_lines(queue: QuerySet) -> Iterable[str]:
         yield writer.writerow([_csv_cell(cell) for cell in _row(submission, submitted_at)])
 
 
-def xlsx_file(queue: QuerySet, title: str):
+def xlsx_file(queue: SubmissionQuerySet, title: str):
     """The XLSX export in an anonymous temporary file, rewound; closing it deletes it.
 
     The workbook is written in openpyxl's write-only mode, row by row. Spreadsheet cells have

@@ -1,14 +1,15 @@
 """The review queue's filters (a GET form) and the review form."""
 import functools
+from typing import cast
 import unicodedata
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from calls.countries import country_name
 from calls.models import Call, Country
-from consortia.models import Member
+from consortia.models import Member, SubmissionQuerySet
 from consortia.templatetags.consortium_display import VERDICT_LABELS
 
 from .models import NOT_REVIEWED, ReviewStatus
@@ -48,7 +49,7 @@ def country_choices() -> list[tuple[str, str]]:
     )
     named = [(code, country_name(code)) for code in codes]
     named.sort(key=lambda pair: _reading_order(pair[1]))
-    return [("", _("Every country"))] + [(code, f"{name} ({code})") for code, name in named]
+    return [("", str(_("Every country")))] + [(code, f"{name} ({code})") for code, name in named]
 
 
 class QueueFilterForm(forms.Form):
@@ -75,7 +76,9 @@ class QueueFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORT_CHOICES)
     per_page = forms.TypedChoiceField(
-        label=_("Rows per page"), required=False, coerce=int, empty_value=DEFAULT_PAGE_SIZE,
+        # Django takes any empty value; the stubs allow text only.
+        label=_("Rows per page"), required=False, coerce=int,
+        empty_value=DEFAULT_PAGE_SIZE,  # type: ignore[arg-type]
         choices=[(size, str(size)) for size in PAGE_SIZES],
     )
 
@@ -84,7 +87,8 @@ class QueueFilterForm(forms.Form):
         # filter even when another one is invalid.
         super().__init__(data, **kwargs)
         # Read when first needed (to check a chosen country, or to show the list), then kept.
-        self.fields["country"].choices = functools.cache(country_choices)
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = functools.cache(country_choices)
         self.is_valid()
 
     def value(self, name: str):
@@ -94,11 +98,15 @@ class QueueFilterForm(forms.Form):
     def page_size(self) -> int:
         return self.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
 
-    def filtered(self, submissions: QuerySet) -> QuerySet:
+    def filtered(self, submissions: SubmissionQuerySet) -> SubmissionQuerySet:
         """``submissions`` (a review queue) narrowed and ordered as the form says."""
         if query := (self.value("q") or "").strip():
-            named = Member.objects.filter(consortium=OuterRef("consortium_id"), name__icontains=query)
-            submissions = submissions.filter(Q(consortium__acronym__icontains=query) | Exists(named))
+            named = Member.objects.filter(
+                consortium=OuterRef("consortium_id"), name__icontains=query
+            )
+            submissions = submissions.filter(
+                Q(consortium__acronym__icontains=query) | Exists(named)
+            )
         if call := self.value("call"):
             submissions = submissions.filter(consortium__call=call)
         if country := self.value("country"):
@@ -132,7 +140,8 @@ class ReviewForm(forms.Form):
         self.verdict = verdict
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         status = cleaned.get("status")
         if status and not cleaned.get("comment", "").strip():
             status = ReviewStatus(status)

@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from consortia.models import Submission
 
@@ -51,6 +52,7 @@ def _totals(submissions) -> dict:
 
 
 @reviewer_required
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     # The page shows the snapshot; the stored outcomes and parameters are not needed here.
@@ -68,6 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @reviewer_required
+@require_safe
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     submissions = QueueFilterForm(request.GET).filtered(review_queue(request.user))
     response = StreamingHttpResponse(
@@ -78,6 +81,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @reviewer_required
+@require_safe
 def export_xlsx(request: HttpRequest) -> FileResponse:
     submissions = QueueFilterForm(request.GET).filtered(review_queue(request.user))
     return FileResponse(

@@ -1,5 +1,5 @@
-import pytest
 from django.core.management import call_command
+import pytest
 
 
 @pytest.fixture(scope="session")
@@ -11,7 +11,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def english_by_default():
-    """Each test starts in English: a Romanian page must not leak its language into the next test."""
+    """Each test starts in English: a Romanian page must not leak its language into the next
+    test."""
     from django.utils import translation
 
     translation.activate("en")

@@ -59,7 +59,9 @@ def escp_call() -> Call:
 def practice_call(now: datetime | None = None) -> Call:
     """The practice call made by seed_demo, its deadline four weeks after ``now``."""
     report = call_fixtures_load(
-        sources=[("practice.json", json.dumps(practice_fixture(escp_call(), now or timezone.now())))]
+        sources=[
+            ("practice.json", json.dumps(practice_fixture(escp_call(), now or timezone.now())))
+        ]
     )
     assert report.ok, report.problems
     return Call.objects.get(reference=PRACTICE_CALL)

@@ -1,10 +1,10 @@
 """Accounts: sign up with an e-mail address, log in and out, reset a forgotten password."""
 import re
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
+import pytest
 
 from accounts.models import User
 from tests.consortium_factories import PASSWORD, make_user

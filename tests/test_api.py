@@ -3,10 +3,10 @@ import io
 import json
 from pathlib import Path
 
-import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
+import pytest
 
 from audit.models import Event
 from consortia.models import Consortium, Member

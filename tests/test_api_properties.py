@@ -2,9 +2,9 @@
 from datetime import timedelta, timezone
 import json
 
-import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings, strategies as st
+import pytest
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,12 @@ from audit.models import Event
 from consortia.models import Consortium, Member, Submission
 from reviews.models import Review
 from tests.consortium_factories import ESCP_S3, make_consortium, make_user
-from tests.test_reviews_factories import (
-    WITH_ROMANIAN_COORDINATOR, make_admin, make_ncp, make_submission, member,
+from tests.review_factories import (
+    WITH_ROMANIAN_COORDINATOR,
+    make_admin,
+    make_ncp,
+    make_submission,
+    member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +146,7 @@ password_reset_confirm(uidb64,token)  missing  POST    200          200         
 password_reset_complete               -        GET     200          200          200          200          200          200
 password_reset_complete               -        POST    405          405          405          405          405          405
 consortia:dashboard                   -        GET     login        200          200          200          200          200
-consortia:dashboard                   -        POST    login        200          200          200          200          200
+consortia:dashboard                   -        POST    login        405          405          405          405          405
 consortia:create                      -        GET     login        200          200          200          200          200
 consortia:create                      -        POST    login        200          200          200          200          200
 consortia:create(reference)           a        GET     login        200          200          200          200          200
@@ -150,9 +154,9 @@ consortia:create(reference)           a        POST    login        200         
 consortia:create(reference)           missing  GET     login        404          404          404          404          404
 consortia:create(reference)           missing  POST    login        404          404          404          404          404
 consortia:detail(pk)                  a        GET     login        200          404          404          404          404
-consortia:detail(pk)                  a        POST    login        200          404          404          404          404
+consortia:detail(pk)                  a        POST    login        405          405          405          405          405
 consortia:detail(pk)                  missing  GET     login        404          404          404          404          404
-consortia:detail(pk)                  missing  POST    login        404          404          404          404          404
+consortia:detail(pk)                  missing  POST    login        405          405          405          405          405
 consortia:edit(pk)                    draft    GET     login        200          404          404          404          404
 consortia:edit(pk)                    draft    POST    login        200          404          404          404          404
 consortia:edit(pk)                    a        GET     login        302          404          404          404          404
@@ -166,16 +170,16 @@ consortia:withdraw(pk)                draft    GET     login        405         
 consortia:withdraw(pk)                draft    POST    login        302          404          404          404          404
 consortia:withdraw(pk)                missing  POST    login        404          404          404          404          404
 consortia:report(pk,submission_pk)    a        GET     login        200          404          404          404          404
-consortia:report(pk,submission_pk)    a        POST    login        200          404          404          404          404
+consortia:report(pk,submission_pk)    a        POST    login        405          405          405          405          405
 consortia:report(pk,submission_pk)    b        GET     login        404          200          404          404          404
 consortia:report(pk,submission_pk)    mixed    GET     login        404          404          404          404          404
 consortia:report(pk,submission_pk)    missing  GET     login        404          404          404          404          404
 reviews:queue                         -        GET     login        403          403          200          200          200
-reviews:queue                         -        POST    login        403          403          200          200          200
+reviews:queue                         -        POST    login        403          403          405          405          405
 reviews:export_csv                    -        GET     login        403          403          200          200          200
-reviews:export_csv                    -        POST    login        403          403          200          200          200
+reviews:export_csv                    -        POST    login        403          403          405          405          405
 reviews:export_xlsx                   -        GET     login        403          403          200          200          200
-reviews:export_xlsx                   -        POST    login        403          403          200          200          200
+reviews:export_xlsx                   -        POST    login        403          403          405          405          405
 reviews:detail(pk)                    a        GET     login        403          403          200          200          200
 reviews:detail(pk)                    a        POST    login        403          403          200          200          200
 reviews:detail(pk)                    b        GET     login        403          403          404          200          200
@@ -204,7 +208,7 @@ def parse_expectations(table: str) -> dict[tuple[str, str, str], dict[str, str]]
         key = (row[0], row[1], row[2])
         assert key not in expected, f"row {key} is listed twice"
         assert len(row) == 3 + len(USERS), row
-        expected[key] = dict(zip(USERS, row[3:]))
+        expected[key] = dict(zip(USERS, row[3:], strict=True))
     return expected
 
 
@@ -338,6 +342,48 @@ def test_every_url_gives_each_kind_of_user_the_expected_status(world):
 
     assert not mismatches, "\n".join(["", *mismatches])
     assert stored_counts() == before, "walking the URLs changed what is stored"
+
+
+# The views that act on a POST: forms, actions, the JSON check, and the admin's call list (whose
+# POST runs the list's actions). Every other view only reads, and refuses a POST (405).
+ACTING_ON_POST = {
+    "eligibility_api:eligibility_check", "admin:calls_call_load_fixture",
+    "admin:calls_call_changelist", "accounts:signup", "login", "logout", "password_change",
+    "password_reset", "password_reset_confirm", "consortia:create", "consortia:edit",
+    "consortia:submit", "consortia:withdraw", "reviews:detail",
+}
+# django-ninja's own pages: its description and documentation answer any method with the same
+# page, and its root is not found.
+NINJA_PAGES = {"eligibility_api:openapi-json", "eligibility_api:openapi-view",
+               "eligibility_api:api-root"}
+
+
+def test_every_view_that_only_reads_refuses_a_post_from_whoever_may_read_it(world):
+    routes = discovered_routes()
+    names = {route.name for route in routes}
+    assert sorted((ACTING_ON_POST | NINJA_PAGES) - names) == [], "listed views that do not exist"
+
+    refused, accepted = [], []
+    for route in routes:
+        if route.name in ACTING_ON_POST | NINJA_PAGES:
+            continue
+        readers = [
+            (variant, user_kind)
+            for (key, variant, method), statuses in EXPECTED.items()
+            if key == route.key and method == "GET"
+            for user_kind, status in statuses.items() if status == "200"
+        ]
+        assert readers, f"{route.key}: nobody reads it, so its refusal of a POST is untested"
+        for variant, user_kind in readers:
+            client = Client()
+            if world.users[user_kind] is not None:
+                client.force_login(world.users[user_kind])
+            url = world.url(route.key, variant)
+            status = client.post(url, {}).status_code
+            (refused if status == 405 else accepted).append(f"{url} as {user_kind}: {status}")
+
+    assert accepted == []
+    assert refused
 
 
 def test_a_missing_object_and_another_applicant_s_look_the_same():

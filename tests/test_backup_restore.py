@@ -18,14 +18,20 @@ from consortia.services import consortium_withdraw
 from reviews.services import review_record
 from tests.committed_data import postgresql_only, transactional_db  # noqa: F401 (fixture)
 from tests.consortium_factories import A_MONTH_BEFORE_ESCP_DEADLINE, make_user
-from tests.test_reviews_factories import (
-    WITH_ONE_ROMANIAN_PARTNER, WITHOUT_ROMANIAN_MEMBER, make_ncp, make_submission, submit,
+from tests.review_factories import (
+    WITH_ONE_ROMANIAN_PARTNER,
+    WITHOUT_ROMANIAN_MEMBER,
+    make_ncp,
+    make_submission,
+    submit,
 )
 
 pytestmark = [
     postgresql_only,
-    pytest.mark.skipif(shutil.which("pg_dump") is None or shutil.which("pg_restore") is None,
-                       reason="pg_dump and pg_restore (Debian: postgresql-client) are not installed"),
+    pytest.mark.skipif(
+        shutil.which("pg_dump") is None or shutil.which("pg_restore") is None,
+        reason="pg_dump and pg_restore (Debian: postgresql-client) are not installed",
+    ),
     pytest.mark.usefixtures("transactional_db"),
 ]
 
@@ -44,8 +50,8 @@ COMPARED_TABLES = {
 def client_environment() -> dict[str, str]:
     """The PostgreSQL client tools' connection settings: the test database's."""
     settings = connection.settings_dict
-    environment = {**os.environ, "PGHOST": settings["HOST"] or "", "PGPORT": str(settings["PORT"] or ""),
-                   "PGUSER": settings["USER"] or ""}
+    environment = {**os.environ, "PGHOST": settings["HOST"] or "",
+                   "PGPORT": str(settings["PORT"] or ""), "PGUSER": settings["USER"] or ""}
     if settings["PASSWORD"]:
         environment["PGPASSWORD"] = settings["PASSWORD"]
     return {name: value for name, value in environment.items() if value != ""}
@@ -63,7 +69,8 @@ def connect(database: str) -> Iterator:
     settings = connection.settings_dict
     parameters = {"host": settings["HOST"], "port": settings["PORT"], "user": settings["USER"],
                   "password": settings["PASSWORD"]}
-    plain = psycopg2.connect(dbname=database, **{key: value for key, value in parameters.items() if value})
+    given = {key: value for key, value in parameters.items() if value}
+    plain = psycopg2.connect(dbname=database, **given)
     try:
         yield plain
     finally:

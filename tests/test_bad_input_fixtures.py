@@ -97,7 +97,7 @@ def broken_fixtures() -> list:
     for index in (0, 1):
         label = ESCP_S3_OBJECTS[index]["model"]
         model = MODELS[label]
-        for name, value in ESCP_S3_OBJECTS[index]["fields"].items():
+        for name in ESCP_S3_OBJECTS[index]["fields"]:
             field = model._meta.get_field(name)
             breakages = {"wrong type": wrong_type(field), "out of range": out_of_range(name, field)}
             if not field.blank:

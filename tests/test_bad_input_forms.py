@@ -27,9 +27,14 @@ from consortia.forms import MAX_MEMBERS, ConsortiumForm, MemberChoices, MemberFo
 from consortia.models import Consortium, Member
 from reviews.models import Review
 from tests.consortium_factories import (
-    ESCP_S3, PASSWORD, escp_call, form_data, make_consortium, make_user,
+    ESCP_S3,
+    PASSWORD,
+    escp_call,
+    form_data,
+    make_consortium,
+    make_user,
 )
-from tests.test_reviews_factories import make_ncp, make_submission, member
+from tests.review_factories import make_ncp, make_submission, member
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +187,8 @@ def test_junk_in_any_field_of_the_consortium_forms_is_refused_there_or_kept_as_t
     choices = MemberChoices.for_call(draft.call)
     # An edit reads the same fields as a creation, and the saved rows' ids besides.
     cases = [(Consortium(call=draft.call, owner=owner), (), CONSORTIUM_FIELDS),
-             (draft, existing, [*EDIT_ONLY_FIELDS, "title", "members-1-name", "members-TOTAL_FORMS"])]
+             (draft, existing,
+              [*EDIT_ONLY_FIELDS, "title", "members-1-name", "members-TOTAL_FORMS"])]
     for instance, rows, fields in cases:
         for field in fields:
             data = posted({**form_data(existing=rows), field: junk})
@@ -230,7 +236,9 @@ def test_junk_typed_as_names_on_the_consortium_page_is_refused_or_stored_and_sho
     consortium = Consortium.objects.owned_by(applicant_client.applicant).get()
     assert consortium.title == as_typed(junk)
     assert as_typed(junk) in {member.name for member in consortium.members.all()}
-    page = assert_shown_escaped(applicant_client.get(reverse("consortia:detail", args=[consortium.pk])))
+    page = assert_shown_escaped(
+        applicant_client.get(reverse("consortia:detail", args=[consortium.pk]))
+    )
     if junk == JUNK["HTML"]:
         assert "&lt;script&gt;alert(" in page
 
@@ -320,7 +328,9 @@ def review_setting(client):
 
 @pytest.mark.parametrize("junk", JUNK_CASES)
 @pytest.mark.parametrize("field", ["status", "comment"])
-def test_junk_in_a_review_gets_an_error_or_is_recorded_and_shown_escaped(review_setting, field, junk):
+def test_junk_in_a_review_gets_an_error_or_is_recorded_and_shown_escaped(
+    review_setting, field, junk
+):
     client, submission = review_setting
     data = {"status": "clarification_requested", "comment": "Which ECCP profile?", field: junk}
     reviews = Review.objects.count()
@@ -338,7 +348,9 @@ def test_junk_in_a_review_gets_an_error_or_is_recorded_and_shown_escaped(review_
     assert_shown_escaped(client.get(reverse("reviews:detail", args=[submission.pk])))
     applicant = Client()
     applicant.force_login(submission.consortium.owner)
-    report = applicant.get(reverse("consortia:report", args=[submission.consortium_id, submission.pk]))
+    report = applicant.get(
+        reverse("consortia:report", args=[submission.consortium_id, submission.pk])
+    )
     assert report.status_code == 200
     assert_shown_escaped(report)
 
@@ -359,8 +371,10 @@ def test_junk_in_the_review_queue_filters_is_ignored_or_reported_never_an_error_
             assert_shown_escaped(response)
 
 
-@pytest.mark.parametrize("junk", [value for name, value in JUNK.items() if name != "100,000 characters"],
-                         ids=[name for name in JUNK if name != "100,000 characters"])
+@pytest.mark.parametrize(
+    "junk", [value for name, value in JUNK.items() if name != "100,000 characters"],
+    ids=[name for name in JUNK if name != "100,000 characters"],
+)
 def test_junk_in_a_submission_is_exported_as_inert_text(client, junk):
     """Values the consortium page accepts reach the exports; a spreadsheet opens them."""
     # The page refuses NUL (Django's forms do, and PostgreSQL cannot store it): leave it out.
@@ -387,7 +401,8 @@ def test_junk_in_a_submission_is_exported_as_inert_text(client, junk):
 # The admin's fixture upload: junk file names and contents.
 
 def call_state() -> tuple:
-    return (list(Call.objects.order_by("pk").values()), list(CallRule.objects.order_by("pk").values()),
+    return (list(Call.objects.order_by("pk").values()),
+            list(CallRule.objects.order_by("pk").values()),
             Event.objects.count())
 
 
@@ -397,7 +412,8 @@ def test_junk_uploaded_as_a_call_fixture_is_reported_and_loads_nothing(admin_cli
     before = call_state()
     files = [
         SimpleUploadedFile(f"{junk[:80]}.json", junk.encode("utf-8"), "application/json"),
-        SimpleUploadedFile("object.json", json.dumps([{"model": junk[:200], "fields": {}}]).encode(),
+        SimpleUploadedFile("object.json",
+                           json.dumps([{"model": junk[:200], "fields": {}}]).encode(),
                            "application/json"),
         SimpleUploadedFile("call.json", json.dumps([{
             "model": "calls.call", "fields": {"reference": junk[:200], "title": junk},

@@ -2,14 +2,20 @@
 import json
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+import pytest
 
 from calls.admin import CallAdminForm
 from calls.models import (
-    Call, CallRule, Country, Participation, Programme, Region, RegionClassification,
+    Call,
+    CallRule,
+    Country,
+    Participation,
+    Programme,
+    Region,
+    RegionClassification,
 )
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from decimal import Decimal
 import re
 import zoneinfo
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+import pytest
 
 from calls.countries import KOSOVO_FOOTNOTE
 from calls.models import Call

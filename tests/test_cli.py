@@ -3,8 +3,8 @@ import io
 import json
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
+import pytest
 
 pytestmark = pytest.mark.django_db
 

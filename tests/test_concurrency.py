@@ -20,17 +20,26 @@ from consortia import services
 from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
 from consortia.models import Consortium, Submission
 from consortia.services import (
-    AlreadySubmitted, ConsortiumNotEditable, DeadlinePassed, consortium_draft_save,
-    consortium_submit, consortium_withdraw,
+    AlreadySubmitted,
+    ConsortiumNotEditable,
+    DeadlinePassed,
+    consortium_draft_save,
+    consortium_submit,
+    consortium_withdraw,
 )
 from reviews.models import Review
 from reviews.services import review_record
 from tests.committed_data import postgresql_only, transactional_db  # noqa: F401 (fixture)
 from tests.consortium_factories import (
-    A_MONTH_BEFORE_ESCP_DEADLINE, AT_ESCP_DEADLINE, ELIGIBLE_MEMBERS, ELIGIBLE_PROJECT,
-    form_data, make_consortium, make_user,
+    A_MONTH_BEFORE_ESCP_DEADLINE,
+    AT_ESCP_DEADLINE,
+    ELIGIBLE_MEMBERS,
+    ELIGIBLE_PROJECT,
+    form_data,
+    make_consortium,
+    make_user,
 )
-from tests.test_reviews_factories import make_ncp, make_submission
+from tests.review_factories import make_ncp, make_submission
 
 pytestmark = [postgresql_only, pytest.mark.usefixtures("transactional_db")]
 
@@ -63,7 +72,7 @@ def run_in_threads(*actions: Callable[[], object], together: bool = True) -> lis
 
     threads = [
         threading.Thread(target=run, args=(action, outcome), daemon=True)
-        for action, outcome in zip(actions, outcomes)
+        for action, outcome in zip(actions, outcomes, strict=True)
     ]
     for thread in threads:
         thread.start()
@@ -170,7 +179,8 @@ def test_twenty_concurrent_submits_of_one_consortium_produce_exactly_one_submiss
     assert len(accepted) == 1
     assert len(refusals) == 19 and all(isinstance(error, AlreadySubmitted) for error in refusals)
     assert list(Submission.objects.filter(consortium=consortium)) == accepted
-    assert Event.objects.filter(consortium=consortium, action=Action.CONSORTIUM_SUBMITTED).count() == 1
+    submitted = Event.objects.filter(consortium=consortium, action=Action.CONSORTIUM_SUBMITTED)
+    assert submitted.count() == 1
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.SUBMITTED
 
@@ -299,8 +309,8 @@ def test_two_ncps_reviewing_at_once_both_end_up_in_the_history():
     from_ro, from_de = run_in_threads(lambda: reviews_by(ncp_ro), lambda: reviews_by(ncp_de))
 
     assert from_ro.error is None and from_de.error is None
-    recorded = {(review.reviewer.email, review.comment)
-                for review in Review.objects.filter(submission=submission).select_related("reviewer")}
+    reviews = Review.objects.filter(submission=submission).select_related("reviewer")
+    recorded = {(review.reviewer.email, review.comment) for review in reviews}
     assert recorded == {(review.reviewer.email, review.comment)
                         for review in from_ro.value + from_de.value}
     assert len(recorded) == 10

@@ -1,6 +1,6 @@
 """Every consortium page belongs to its owner: anyone else gets 404, anonymous users log in."""
-import pytest
 from django.urls import reverse
+import pytest
 
 from consortia.models import Consortium, Submission
 from consortia.services import consortium_submit
@@ -23,7 +23,9 @@ def submitted():
     """A consortium of someone else's, submitted, with its submission."""
     owner = make_user("owner@example.org")
     consortium = make_consortium(owner)
-    submission = consortium_submit(consortium=consortium, user=owner, now=A_MONTH_BEFORE_ESCP_DEADLINE)
+    submission = consortium_submit(
+        consortium=consortium, user=owner, now=A_MONTH_BEFORE_ESCP_DEADLINE
+    )
     return consortium, submission
 
 

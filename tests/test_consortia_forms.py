@@ -4,7 +4,12 @@ import pytest
 from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
 from consortia.models import Consortium
 from tests.consortium_factories import (
-    ELIGIBLE_MEMBERS, ELIGIBLE_PROJECT, escp_call, form_data, make_consortium, make_user,
+    ELIGIBLE_MEMBERS,
+    ELIGIBLE_PROJECT,
+    escp_call,
+    form_data,
+    make_consortium,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def bound_forms(project=None, members=None, consortium=None):
     call = escp_call()
     consortium = consortium or Consortium(call=call)
-    data = form_data(project, members, call=call, existing=list(consortium.members.all()) if consortium.pk else [])
+    existing = list(consortium.members.all()) if consortium.pk else []
+    data = form_data(project, members, call=call, existing=existing)
     form = ConsortiumForm(data, instance=consortium)
     formset = MemberFormSet(data, instance=consortium, prefix="members",
                             form_kwargs={"choices": MemberChoices.for_call(call)})
@@ -39,7 +45,9 @@ def test_a_draft_with_only_an_acronym_is_valid():
 
 
 def test_a_member_row_with_only_a_name_is_valid_for_a_draft():
-    form, members = bound_forms({"acronym": "DRAFT"}, [{"name": "Only a name", "is_coordinator": True}])
+    form, members = bound_forms(
+        {"acronym": "DRAFT"}, [{"name": "Only a name", "is_coordinator": True}]
+    )
 
     assert members.is_valid(), members.errors
 
@@ -64,9 +72,12 @@ def test_a_project_field_of_the_wrong_shape_is_a_form_error(field, value, expect
 @pytest.mark.parametrize("row, field, expected", [
     (member(region="RO11"), "region", "is not a region of"),
     (member(country="", region="PT11"), "country", "Choose the country"),
-    (member(eccp_profile_url="https://example.com/cluster"), "eccp_profile_url", "clustercollaboration.eu"),
-    (member(eccp_profile_url="http://www.clustercollaboration.eu/x"), "eccp_profile_url", "clustercollaboration.eu"),
-    (member(eccp_profile_url="https://clustercollaboration.eu.evil.example/x"), "eccp_profile_url", "clustercollaboration.eu"),
+    (member(eccp_profile_url="https://example.com/cluster"),
+     "eccp_profile_url", "clustercollaboration.eu"),
+    (member(eccp_profile_url="http://www.clustercollaboration.eu/x"),
+     "eccp_profile_url", "clustercollaboration.eu"),
+    (member(eccp_profile_url="https://clustercollaboration.eu.evil.example/x"),
+     "eccp_profile_url", "clustercollaboration.eu"),
     (member(name=""), "name", "legal name"),
     (member(country="ZZ"), "country", "Select a valid choice"),
     (member(organisation_type="university"), "organisation_type", "Select a valid choice"),

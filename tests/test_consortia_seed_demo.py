@@ -1,11 +1,12 @@
-"""seed_demo: a practice call a few weeks ahead, demo accounts and consortia, run any number of times."""
+"""seed_demo: a practice call a few weeks ahead, demo accounts and consortia, run any number of
+times."""
 from datetime import datetime, time
 import io
 import zoneinfo
 
+from django.core.management import CommandError, call_command
 import pytest
 import time_machine
-from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from calls.models import Call
@@ -45,7 +46,8 @@ def test_the_practice_call_has_the_rules_and_parameters_of_escp_s3(seeded):
     source = Call.objects.get(reference="COS-CLUSTPARTNS-2017-3-02")
     compared = ["max_grant", "cofinancing_rate", "min_entities", "min_countries",
                 "min_duration_months", "max_duration_months", "allowed_organisation_types",
-                "accepted_eccp_statuses", "qualifying_region_categories", "region_classification_id"]
+                "accepted_eccp_statuses", "qualifying_region_categories",
+                "region_classification_id"]
 
     assert {name: getattr(practice, name) for name in compared} == {
         name: getattr(source, name) for name in compared
@@ -90,7 +92,8 @@ def test_running_it_again_changes_nothing(seeded):
 
     assert "open, unchanged" in output
     assert (Call.objects.count(), User.objects.count(), Consortium.objects.count(),
-            Submission.objects.count(), Call.objects.get(reference=PRACTICE_CALL).deadline) == before
+            Submission.objects.count(),
+            Call.objects.get(reference=PRACTICE_CALL).deadline) == before
 
 
 def test_once_the_practice_deadline_has_passed_it_moves_forward_again(seeded):

@@ -3,15 +3,22 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import translation
+import pytest
 
 from calls.models import RuleCode
 from eligibility.engine import Outcome, Report, Status, Verdict, evaluate, verdict_of
 from eligibility.facts import MemberFacts
 from eligibility.rules import RULES, RULES_BY_CODE
 from tests.fixtures.eligibility_builders import (
-    BEFORE_DEADLINE, DEADLINE, GERMAN, ITALIAN, ROMANIAN, consortium, member, params,
+    BEFORE_DEADLINE,
+    DEADLINE,
+    GERMAN,
+    ITALIAN,
+    ROMANIAN,
+    consortium,
+    member,
+    params,
 )
 
 

@@ -7,8 +7,8 @@ calls (tests/fixtures/test_calls_uk_2020.json) whose deadlines fall either side 
 import json
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
+import pytest
 
 from calls.models import RuleCode
 from eligibility.contract import check_request

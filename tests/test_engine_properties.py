@@ -6,7 +6,10 @@ from hypothesis import given, settings, strategies as st
 from eligibility.engine import Status, evaluate
 from eligibility.facts import ConsortiumFacts, MemberFacts
 from tests.fixtures.eligibility_builders import (
-    BEFORE_DEADLINE, PROGRAMME_COUNTRIES, PROJECT, params,
+    BEFORE_DEADLINE,
+    PROGRAMME_COUNTRIES,
+    PROJECT,
+    params,
 )
 
 CALL = params()

@@ -10,9 +10,12 @@ import pytest
 from consortia.services import DeadlinePassed, consortium_submit, consortium_withdraw
 from reviews.services import review_record
 from tests.consortium_factories import (
-    A_MONTH_BEFORE_ESCP_DEADLINE, AT_ESCP_DEADLINE, make_consortium, make_user,
+    A_MONTH_BEFORE_ESCP_DEADLINE,
+    AT_ESCP_DEADLINE,
+    make_consortium,
+    make_user,
 )
-from tests.test_reviews_factories import make_ncp, make_submission
+from tests.review_factories import make_ncp, make_submission
 
 pytestmark = pytest.mark.django_db
 

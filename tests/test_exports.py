@@ -1,22 +1,27 @@
 """The review queue as CSV and XLSX: the right columns, diacritics intact, the current filters,
 streamed, a fixed number of queries per chunk."""
 import csv
-import io
 from datetime import datetime
+import io
 
-import pytest
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+import pytest
 
 from calls.models import RuleCode
 from reviews import exports
 from reviews.services import review_record
 from tests.consortium_factories import make_user
-from tests.test_reviews_factories import (
-    WITHOUT_ROMANIAN_MEMBER, copy_submission, make_admin, make_ncp, make_submission, member,
+from tests.review_factories import (
+    WITHOUT_ROMANIAN_MEMBER,
+    copy_submission,
+    make_admin,
+    make_ncp,
+    make_submission,
+    member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -106,9 +111,10 @@ def test_the_xlsx_opens_with_openpyxl_and_has_the_header_and_the_rows(client, nc
     rows = list(workbook_of(response).active.iter_rows(values_only=True))
     assert list(rows[0]) == FIRST_COLUMNS + list(RuleCode.values)
     assert len(rows) == 2
-    record = dict(zip(rows[0], rows[1]))
+    record = dict(zip(rows[0], rows[1], strict=True))
     assert (record["acronym"], record["coordinator"]) == ("ȚESĂTURI", DIACRITICS)
-    assert record["submitted_at"] == datetime(2018, 2, 8, 10, 0)  # Brussels wall-clock time
+    # A spreadsheet cell holds Brussels wall-clock time, without a zone.
+    assert record["submitted_at"] == datetime(2018, 2, 8, 10, 0)  # noqa: DTZ001
     assert record["review_status"] == "not_reviewed"
 
 
@@ -118,15 +124,16 @@ def test_both_exports_honour_the_current_filters(client, submission):
     query = {"country": "AT", "page": "3", "per_page": "25"}
 
     _body, csv_rows = csv_of(client.get(reverse("reviews:export_csv"), query))
-    sheet_rows = list(workbook_of(client.get(reverse("reviews:export_xlsx"), query)).active.iter_rows(
-        min_row=2, values_only=True
-    ))
+    workbook = workbook_of(client.get(reverse("reviews:export_xlsx"), query))
+    sheet_rows = list(workbook.active.iter_rows(min_row=2, values_only=True))
 
     assert [row["acronym"] for row in csv_rows] == [other.snapshot["acronym"]]
     assert [row[0] for row in sheet_rows] == ["OTHER"]
 
 
-def test_the_queue_page_links_to_the_exports_with_its_filters_but_not_its_page(client, ncp, submission):
+def test_the_queue_page_links_to_the_exports_with_its_filters_but_not_its_page(
+    client, ncp, submission
+):
     client.force_login(ncp)
 
     page = client.get(reverse("reviews:queue"), {"country": "RO", "page": "1", "sort": "acronym"})

@@ -1,7 +1,7 @@
 from unittest import mock
 
-import pytest
 from django.db import DatabaseError
+import pytest
 
 pytestmark = pytest.mark.django_db
 

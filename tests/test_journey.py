@@ -1,13 +1,18 @@
 """The applicant's journey through the browser pages, with Django's test client."""
 import re
 
-import pytest
 from django.core import mail
 from django.urls import reverse
+import pytest
 
 from consortia.models import Consortium, Member, Submission
 from tests.consortium_factories import (
-    ELIGIBLE_MEMBERS, ELIGIBLE_PROJECT, PASSWORD, form_data, make_consortium, make_user,
+    ELIGIBLE_MEMBERS,
+    ELIGIBLE_PROJECT,
+    PASSWORD,
+    form_data,
+    make_consortium,
+    make_user,
     practice_call,
 )
 
@@ -77,7 +82,9 @@ def test_the_create_page_of_an_unknown_call_is_not_found(client, applicant):
     assert client.get(reverse("consortia:create", args=["NO-SUCH-CALL"])).status_code == 404
 
 
-def test_the_create_page_offers_as_many_empty_member_rows_as_the_call_needs_members(client, applicant, call):
+def test_the_create_page_offers_as_many_empty_member_rows_as_the_call_needs_members(
+    client, applicant, call
+):
     response = client.get(reverse("consortia:create", args=[call.reference]))
 
     assert len(response.context["members"].forms) == call.min_entities
@@ -91,7 +98,9 @@ def test_the_call_can_be_given_in_the_query_string_too(client, applicant, call):
     assert response.context["call"] == call
 
 
-def test_an_invalid_save_keeps_everything_typed_and_lists_every_error_with_a_link(client, applicant, call):
+def test_an_invalid_save_keeps_everything_typed_and_lists_every_error_with_a_link(
+    client, applicant, call
+):
     rows = [
         {**ELIGIBLE_MEMBERS[0], "name": "Clusterul Textil Nord-Vest"},
         {**ELIGIBLE_MEMBERS[1], "region": "RO11", "is_coordinator": True},
@@ -138,7 +147,8 @@ def test_a_draft_that_breaks_call_rules_saves_and_the_panel_says_why(client, app
     html = html_of(response)
     assert response.context["report"].verdict == "not_eligible"
     assert "Not eligible" in html
-    statuses = {outcome.rule: str(outcome.status) for outcome in response.context["report"].outcomes}
+    outcomes = response.context["report"].outcomes
+    statuses = {outcome.rule: str(outcome.status) for outcome in outcomes}
     assert statuses["min_countries"] == "fail"
     assert statuses["duration"] == "missing"
     assert statuses["max_grant"] == "pass"
@@ -151,7 +161,8 @@ def test_a_draft_that_breaks_call_rules_saves_and_the_panel_says_why(client, app
 
 def test_the_panel_reflects_the_last_saved_state(client, applicant, call):
     consortium = make_consortium(applicant, call, members=ELIGIBLE_MEMBERS[:2])
-    assert client.get(reverse("consortia:detail", args=[consortium.pk])).context["report"].verdict == "not_eligible"
+    page = client.get(reverse("consortia:detail", args=[consortium.pk]))
+    assert page.context["report"].verdict == "not_eligible"
 
     client.post(
         reverse("consortia:edit", args=[consortium.pk]),
@@ -203,7 +214,8 @@ def test_the_coordinator_can_move_to_another_member_in_one_save(client, applican
                                      existing=list(consortium.members.all())))
 
     assert response.status_code == 302
-    assert Member.objects.get(consortium=consortium, is_coordinator=True).name == ELIGIBLE_MEMBERS[2]["name"]
+    coordinator = Member.objects.get(consortium=consortium, is_coordinator=True)
+    assert coordinator.name == ELIGIBLE_MEMBERS[2]["name"]
 
 
 def test_a_closed_call_can_be_checked_but_offers_no_submission(client, applicant):
@@ -227,7 +239,8 @@ def test_my_consortia_lists_each_with_its_call_verdict_and_status(client, applic
 
     html = html_of(response)
     assert "GOOD" in html and "SHORT" in html and "NOT-MINE" not in html
-    verdicts = {row["consortium"].acronym: row["report"].verdict for row in response.context["rows"]}
+    rows = response.context["rows"]
+    verdicts = {row["consortium"].acronym: row["report"].verdict for row in rows}
     assert verdicts == {"GOOD": "eligible", "SHORT": "not_eligible"}
     assert reverse("consortia:detail", args=[eligible.pk]) in html
 
@@ -264,7 +277,9 @@ def test_my_consortia_is_read_in_a_fixed_number_of_queries(client, applicant, ca
     assert dashboard_queries(client, 6) == with_two
 
 
-def test_pages_show_the_deadline_in_brussels_time_and_the_readers_time_with_time_left(client, applicant, call):
+def test_pages_show_the_deadline_in_brussels_time_and_the_readers_time_with_time_left(
+    client, applicant, call
+):
     consortium = make_consortium(applicant, call)
 
     html = html_of(client.get(reverse("consortia:detail", args=[consortium.pk])))

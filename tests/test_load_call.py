@@ -1,11 +1,11 @@
 """Loading call fixtures is validated, reports every problem, and is all-or-nothing."""
 import copy
-import json
 from decimal import Decimal
+import json
 from pathlib import Path
 
-import pytest
 from django.core.management import CommandError, call_command
+import pytest
 
 from calls.models import Call, CallRule
 from calls.services import call_fixtures_load
@@ -92,7 +92,8 @@ BROKEN_CALLS = [
      "allowed_organisation_types", "Unknown codes: guild"),
     ("unknown ECCP status", {"accepted_eccp_statuses": ["maybe"]}, "accepted_eccp_statuses",
      "Unknown codes: maybe"),
-    ("unknown programme", {"programme": ["horizon"]}, "programme", 'no programme ["horizon"] exists'),
+    ("unknown programme", {"programme": ["horizon"]}, "programme",
+     'no programme ["horizon"] exists'),
     ("unknown classification", {"region_classification": ["1999-2006"]}, "region_classification",
      'no region classification ["1999-2006"] exists'),
     ("unknown field", {"budget_total": "1.00"}, "budget_total", "unknown field"),

@@ -3,16 +3,20 @@ that fails loses neither."""
 import json
 import logging
 
-import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+import pytest
 
 from consortia.models import Submission
 from reviews.models import Review
 from reviews.services import review_record
 from tests.consortium_factories import make_consortium, make_user
-from tests.test_reviews_factories import (
-    WITH_ROMANIAN_COORDINATOR, WITHOUT_ROMANIAN_MEMBER, make_ncp, make_submission, submit,
+from tests.review_factories import (
+    WITH_ROMANIAN_COORDINATOR,
+    WITHOUT_ROMANIAN_MEMBER,
+    make_ncp,
+    make_submission,
+    submit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +58,15 @@ def test_the_ncps_of_the_countries_involved_each_get_an_e_mail_when_a_submission
     assert "TEXS3" in message.subject and "COS-CLUSTPARTNS-2017-3-02" in message.subject
     assert f"/reviews/submissions/{submission.pk}/" in message.body
     assert all(len(message.to) == 1 for message in mail.outbox)  # nobody sees the others
+
+
+def test_the_e_mail_gives_the_submission_time_in_brussels_time(
+    contact_points, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_submission(make_user(), WITH_ROMANIAN_COORDINATOR)  # 2018-02-08 09:00 UTC
+
+    assert "Submitted at: 2018-02-08 10:00 (Brussels time)" in mail.outbox[0].body
 
 
 def test_no_e_mail_leaves_before_the_submission_is_committed(

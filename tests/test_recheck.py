@@ -2,14 +2,18 @@
 from decimal import Decimal
 import io
 
-import pytest
 from django.core.management import CommandError, call_command
+import pytest
 
 from calls.models import Call
 from consortia.models import Submission, SubmissionRecheck
 from consortia.services import call_submissions_recheck, consortium_submit, consortium_withdraw
 from tests.consortium_factories import (
-    A_MONTH_BEFORE_ESCP_DEADLINE, BEFORE_ESCP_DEADLINE, escp_call, make_consortium, make_user,
+    A_MONTH_BEFORE_ESCP_DEADLINE,
+    BEFORE_ESCP_DEADLINE,
+    escp_call,
+    make_consortium,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The record is append-only: entries can be added, never changed or deleted."""
-import pytest
 from django.db import DatabaseError, connection, transaction
+import pytest
 
 from audit.models import Action, Event
 from audit.services import event_record
@@ -30,7 +30,9 @@ def test_an_entry_cannot_be_deleted_through_the_application(entry):
     assert Event.objects.filter(pk=entry.pk).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
 def test_postgresql_itself_refuses_to_change_or_delete_an_entry(entry):
     for statement in ("UPDATE audit_event SET details = '{}'", "DELETE FROM audit_event"):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

@@ -1,14 +1,18 @@
 """The record holds exactly one entry per change of a consortium: created, edited, submitted,
 withdrawn, reviewed; each says who, when and what, and the history pages show them."""
-import pytest
 from django.urls import reverse
+import pytest
 
 from audit.models import Action, Event
 from consortia.models import Consortium
 from tests.consortium_factories import (
-    ELIGIBLE_MEMBERS, ELIGIBLE_PROJECT, form_data, make_user, practice_call,
+    ELIGIBLE_MEMBERS,
+    ELIGIBLE_PROJECT,
+    form_data,
+    make_user,
+    practice_call,
 )
-from tests.test_reviews_factories import make_ncp
+from tests.review_factories import make_ncp
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +73,10 @@ def test_the_record_holds_exactly_one_entry_per_change_in_the_order_they_happene
         Action.CONSORTIUM_CREATED, Action.CONSORTIUM_EDITED, Action.CONSORTIUM_SUBMITTED,
         Action.CONSORTIUM_WITHDRAWN, Action.CONSORTIUM_SUBMITTED, Action.CONSORTIUM_REVIEWED,
     ]
-    actors = list(Event.objects.filter(consortium=consortium).values_list("actor__email", flat=True))
+    entries = Event.objects.filter(consortium=consortium)
+    actors = list(entries.values_list("actor__email", flat=True))
     assert actors == ["applicant@example.org"] * 5 + ["ncp-ro@example.org"]
-    assert set(Event.objects.filter(consortium=consortium).values_list("call", flat=True)) == {call.pk}
+    assert set(entries.values_list("call", flat=True)) == {call.pk}
 
 
 def test_a_save_that_changes_nothing_adds_nothing_to_the_record(client, call, applicant):

@@ -3,9 +3,9 @@ from collections import Counter
 from datetime import date, datetime, timezone as dt_timezone
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+import pytest
 
 from calls.models import Call, Country, Participation, Region, RegionCategory
 
@@ -70,9 +70,12 @@ def test_the_cluster_excellence_call_differs_only_in_its_parameters():
         ("2021-2027", {"less_developed": 78, "transition": 67, "more_developed": 95}),
     ],
 )
-def test_each_classification_holds_every_region_of_its_decision_by_category(classification, expected):
+def test_each_classification_holds_every_region_of_its_decision_by_category(
+    classification, expected
+):
     categories = Counter(
-        Region.objects.filter(classification__code=classification).values_list("category", flat=True)
+        Region.objects.filter(classification__code=classification)
+        .values_list("category", flat=True)
     )
     assert dict(categories) == expected
 
@@ -159,6 +162,8 @@ def test_calls_are_listed_open_ones_first_then_the_latest_closed_one_first():
     assert listing == ["COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02"]
 
     Call.objects.filter(reference="COS-CLUSTER-2018-03-02").update(deadline=now - timedelta(days=9))
-    Call.objects.filter(reference="COS-CLUSTPARTNS-2017-3-02").update(deadline=now - timedelta(days=99))
+    Call.objects.filter(reference="COS-CLUSTPARTNS-2017-3-02").update(
+        deadline=now - timedelta(days=99)
+    )
     listing = [call.reference for call in Call.objects.filter(is_practice=False).for_listing(now)]
     assert listing == ["COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02"]

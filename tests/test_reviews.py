@@ -3,11 +3,11 @@ recorded by ``review_record``, append-only, with a comment where the view differ
 from datetime import timedelta
 import io
 
-import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+import pytest
 
 from accounts.models import User
 from consortia.management.commands.seed_demo import NCP_ROMANIA, PRACTICE_CALL
@@ -17,7 +17,7 @@ from reviews.forms import ReviewForm
 from reviews.models import Review, ReviewIsAppendOnly, ReviewStatus, review_queue
 from reviews.services import CommentRequired, SubmissionWithdrawn, review_record
 from tests.consortium_factories import A_MONTH_BEFORE_ESCP_DEADLINE, make_consortium, make_user
-from tests.test_reviews_factories import make_admin, make_ncp, make_submission
+from tests.review_factories import make_admin, make_ncp, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,9 @@ def test_the_service_refuses_a_disagreeing_review_without_a_comment_too(ncp, sub
     assert not Review.objects.exists()
 
 
-def test_a_later_review_supersedes_an_earlier_one_which_stays_in_the_history(client, ncp, submission):
+def test_a_later_review_supersedes_an_earlier_one_which_stays_in_the_history(
+    client, ncp, submission
+):
     review_record(submission=submission, reviewer=ncp, status="clarification_requested",
                   comment="Is Netzwerk Dresden registered on the ECCP?")
     review_record(submission=submission, reviewer=ncp, status="confirmed_eligible", comment="")
@@ -132,7 +134,9 @@ def test_reviews_cannot_be_edited_or_deleted_through_the_application(ncp, submis
     assert Review.objects.get().comment == ""
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
 def test_postgresql_itself_refuses_to_change_or_delete_a_review(ncp, submission):
     review_record(submission=submission, reviewer=ncp, status="confirmed_eligible", comment="")
     for statement in ("UPDATE reviews_review SET comment = 'x'", "DELETE FROM reviews_review"):
@@ -154,7 +158,9 @@ def test_the_review_admin_shows_reviews_but_allows_no_change(client, ncp, submis
 
     listing = client.get(reverse("admin:reviews_review_changelist"))
     shown = client.get(reverse("admin:reviews_review_change", args=[review.pk]))
-    deleting = client.post(reverse("admin:reviews_review_delete", args=[review.pk]), {"post": "yes"})
+    deleting = client.post(
+        reverse("admin:reviews_review_delete", args=[review.pk]), {"post": "yes"}
+    )
 
     assert listing.status_code == 200 and "TEXS3" in html_of(listing)
     assert shown.status_code == 200 and 'name="comment"' not in html_of(shown)
@@ -236,7 +242,9 @@ def test_the_review_page_lists_every_outcome_with_its_reference_and_members_by_c
     assert [len(group["members"]) for group in groups] == [1, 1, 1]
 
 
-def test_the_applicant_sees_the_reviews_on_their_consortium_page_and_report(client, ncp, submission):
+def test_the_applicant_sees_the_reviews_on_their_consortium_page_and_report(
+    client, ncp, submission
+):
     review_record(submission=submission, reviewer=ncp, status="clarification_requested",
                   comment="Send the ECCP profile of Cluster Norte.")
     client.force_login(submission.consortium.owner)
@@ -325,7 +333,7 @@ def test_the_queue_shows_totals_by_review_status_and_an_invalid_filter_as_an_err
 
 
 def test_the_queue_pages_keep_the_filters(client, ncp, submission):
-    from tests.test_reviews_factories import copy_submission
+    from tests.review_factories import copy_submission
 
     for number in range(26):
         copy_submission(submission, f"COPY{number:02d}")
@@ -343,7 +351,7 @@ def test_the_queue_pages_keep_the_filters(client, ncp, submission):
 def test_the_queue_page_stays_within_a_fixed_query_budget(
     client, ncp, submission, django_assert_max_num_queries, rows
 ):
-    from tests.test_reviews_factories import copy_submission
+    from tests.review_factories import copy_submission
 
     for number in range(rows - 1):
         copy_submission(submission, f"COPY{number:02d}")
@@ -360,7 +368,7 @@ def test_the_queue_page_stays_within_a_fixed_query_budget(
 def test_the_queue_makes_as_many_queries_for_30_rows_as_for_1(client, ncp, submission):
     from django.test.utils import CaptureQueriesContext
 
-    from tests.test_reviews_factories import copy_submission
+    from tests.review_factories import copy_submission
 
     client.force_login(ncp)
 

@@ -1,8 +1,8 @@
 """The page that explains a call's rules in plain language."""
 import re
 
-import pytest
 from django.urls import reverse
+import pytest
 
 pytestmark = pytest.mark.django_db
 

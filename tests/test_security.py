@@ -1,15 +1,15 @@
 """Security promises, each proved here (docs/SECURITY.md lists them)."""
 import json
 import os
+from pathlib import Path
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
+import pytest
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,10 @@ def run_manage(*arguments: str, code: str | None = None, **environment: str):
     env = {key: value for key, value in os.environ.items()
            if key not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
     env.update(environment)
-    command = [sys.executable, "manage.py", *arguments] if code is None else [sys.executable, "-c", code]
+    command = (
+        [sys.executable, "manage.py", *arguments] if code is None
+        else [sys.executable, "-c", code]
+    )
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -100,11 +103,15 @@ def test_every_post_form_on_the_public_pages_carries_a_csrf_token(client, url_na
 
 
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
-def test_repeated_failed_logins_lock_the_account_out_even_with_the_right_password(django_user_model):
+def test_repeated_failed_logins_lock_the_account_out_even_with_the_right_password(
+    django_user_model
+):
     from axes.utils import reset
 
     reset()
-    django_user_model.objects.create_user(email="target@example.org", password="Right-password-2026")
+    django_user_model.objects.create_user(
+        email="target@example.org", password="Right-password-2026"
+    )
     client = Client()
     for _attempt in range(3):
         client.post(reverse("login"), {"username": "target@example.org", "password": "wrong"})
@@ -122,7 +129,9 @@ def test_the_api_is_rate_limited_per_client_address(client):
     body = json.dumps({"call": "COS-CLUSTPARTNS-2017-3-02", "members": [{"name": "Cluster A"}]})
     with override_settings(API_RATE_LIMIT="3/min"):
         statuses = [
-            client.post("/api/v1/eligibility-checks", body, content_type="application/json").status_code
+            client.post(
+                "/api/v1/eligibility-checks", body, content_type="application/json"
+            ).status_code
             for _ in range(4)
         ]
     cache.clear()
@@ -154,11 +163,14 @@ def test_no_secret_is_committed_to_the_repository():
     findings = []
     for name in tracked:
         path = ROOT / name
-        if name.endswith((".py", ".txt", ".md", ".json", ".cfg", ".ini", ".toml", ".yml", ".yaml", ".env")) \
-                and path.is_file():
+        text_file = name.endswith(
+            (".py", ".txt", ".md", ".json", ".cfg", ".ini", ".toml", ".yml", ".yaml", ".env")
+        )
+        if text_file and path.is_file():
             if suspicious.search(path.read_text(encoding="utf-8", errors="ignore")):
                 findings.append(name)
-    assert not [name for name in tracked if Path(name).name in {".env", "id_rsa", "local_settings.py"}]
+    secret_names = {".env", "id_rsa", "local_settings.py"}
+    assert not [name for name in tracked if Path(name).name in secret_names]
     assert findings == []
 
 

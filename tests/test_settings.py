@@ -1,8 +1,8 @@
 """Settings come from the environment; production refuses to start without a secret."""
 import os
+from pathlib import Path
 import subprocess
 import sys
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,17 +1,26 @@
 """Submitting and withdrawing: checked on the server at the moment of writing, kept as history."""
-import pytest
-import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+import pytest
+import time_machine
 
 from consortia.models import Consortium, Submission, SubmissionIsImmutable
 from consortia.services import (
-    AlreadySubmitted, DeadlinePassed, NotEligible, NothingToWithdraw, consortium_submit,
+    AlreadySubmitted,
+    DeadlinePassed,
+    NotEligible,
+    NothingToWithdraw,
+    consortium_submit,
     consortium_withdraw,
 )
 from tests.consortium_factories import (
-    A_MONTH_BEFORE_ESCP_DEADLINE, AT_ESCP_DEADLINE, BEFORE_ESCP_DEADLINE, ELIGIBLE_MEMBERS,
-    form_data, make_consortium, make_user,
+    A_MONTH_BEFORE_ESCP_DEADLINE,
+    AT_ESCP_DEADLINE,
+    BEFORE_ESCP_DEADLINE,
+    ELIGIBLE_MEMBERS,
+    form_data,
+    make_consortium,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +95,9 @@ def test_an_incomplete_consortium_is_refused(applicant):
 def test_a_submission_keeps_the_consortium_the_outcomes_and_the_call_parameters(applicant):
     consortium = make_consortium(applicant)
 
-    submission = consortium_submit(consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE)
+    submission = consortium_submit(
+        consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE
+    )
 
     assert submission.submitted_by == applicant
     assert submission.snapshot["acronym"] == "TEXS3"
@@ -94,8 +105,8 @@ def test_a_submission_keeps_the_consortium_the_outcomes_and_the_call_parameters(
     assert [member["name"] for member in submission.snapshot["members"]] == [
         member["name"] for member in ELIGIBLE_MEMBERS
     ]
-    assert submission.snapshot["members"][0] | {"role": "coordinator", "country": "RO",
-                                                "region": "RO11"} == submission.snapshot["members"][0]
+    coordinator = submission.snapshot["members"][0]
+    assert coordinator | {"role": "coordinator", "country": "RO", "region": "RO11"} == coordinator
     rules = [outcome["rule"] for outcome in submission.outcomes]
     assert "min_countries" in rules and "deadline" in rules
     assert all(outcome["status"] in ("pass", "fail", "missing") for outcome in submission.outcomes)
@@ -110,7 +121,9 @@ def test_after_submission_the_consortium_is_read_only(client, applicant):
     edit_url = reverse("consortia:edit", args=[consortium.pk])
 
     page = client.get(edit_url)
-    posted = client.post(edit_url, form_data({"acronym": "CHANGED"}, [], existing=list(consortium.members.all())))
+    posted = client.post(
+        edit_url, form_data({"acronym": "CHANGED"}, [], existing=list(consortium.members.all()))
+    )
 
     assert page.status_code == 302 and posted.status_code == 302
     consortium.refresh_from_db()
@@ -129,7 +142,9 @@ def test_submitting_twice_is_refused(applicant):
     assert Submission.objects.count() == 1
 
 
-def test_withdrawing_before_the_deadline_keeps_the_submission_and_reopens_the_draft(client, applicant):
+def test_withdrawing_before_the_deadline_keeps_the_submission_and_reopens_the_draft(
+    client, applicant
+):
     consortium = make_consortium(applicant)
     with time_machine.travel(A_MONTH_BEFORE_ESCP_DEADLINE, tick=False):
         client.post(submit_url(consortium))
@@ -144,7 +159,9 @@ def test_withdrawing_before_the_deadline_keeps_the_submission_and_reopens_the_dr
     assert client.get(reverse("consortia:edit", args=[consortium.pk])).status_code == 200
 
 
-def test_a_withdrawn_consortium_can_be_submitted_again_and_the_history_keeps_both(client, applicant):
+def test_a_withdrawn_consortium_can_be_submitted_again_and_the_history_keeps_both(
+    client, applicant
+):
     consortium = make_consortium(applicant)
     consortium_submit(consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE)
     consortium_withdraw(consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE)
@@ -176,7 +193,9 @@ def test_withdrawing_a_draft_is_refused(applicant):
 
 def test_a_submission_cannot_be_changed_or_deleted(applicant):
     consortium = make_consortium(applicant)
-    submission = consortium_submit(consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE)
+    submission = consortium_submit(
+        consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE
+    )
 
     submission.verdict = "not_eligible"
     with pytest.raises(SubmissionIsImmutable):
@@ -189,7 +208,9 @@ def test_a_submission_cannot_be_changed_or_deleted(applicant):
 
 def test_the_database_allows_one_standing_submission_per_consortium(applicant):
     consortium = make_consortium(applicant)
-    submission = consortium_submit(consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE)
+    submission = consortium_submit(
+        consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE
+    )
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Submission.objects.create(

@@ -3,17 +3,21 @@ URL, for two applicants, an NCP for RO, an NCP for DE and AT, an administrator a
 import csv
 import io
 
-import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from openpyxl import load_workbook
+import pytest
 
 from consortia.models import Consortium
 from consortia.services import consortium_withdraw
 from tests.consortium_factories import A_MONTH_BEFORE_ESCP_DEADLINE, make_consortium, make_user
-from tests.test_reviews_factories import (
-    WITH_ONE_ROMANIAN_PARTNER, WITH_ROMANIAN_COORDINATOR, WITHOUT_ROMANIAN_MEMBER, make_admin,
-    make_ncp, make_submission,
+from tests.review_factories import (
+    WITH_ONE_ROMANIAN_PARTNER,
+    WITH_ROMANIAN_COORDINATOR,
+    WITHOUT_ROMANIAN_MEMBER,
+    make_admin,
+    make_ncp,
+    make_submission,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +39,9 @@ def world():
     }
     submission_a = make_submission(users["applicant_a"], WITH_ROMANIAN_COORDINATOR, acronym="ALPHA")
     submission_b = make_submission(users["applicant_b"], WITHOUT_ROMANIAN_MEMBER, acronym="BRAVO")
-    draft = make_consortium(users["applicant_a"], members=WITH_ROMANIAN_COORDINATOR, acronym="DRAFT")
+    draft = make_consortium(
+        users["applicant_a"], members=WITH_ROMANIAN_COORDINATOR, acronym="DRAFT"
+    )
     return {"users": users, "a": submission_a, "b": submission_b, "draft": draft}
 
 
@@ -57,7 +63,7 @@ LOGIN = "login"
 # Expected status of each URL for each user. 403: not a reviewer; 404: not theirs (or missing);
 # 302 after recording a review: back to the review page; LOGIN: sent to log in first.
 MATRIX = {
-    #                 queue export_csv export_xlsx review_a review_b record_review_a history_a report_a
+    # queue, export_csv, export_xlsx, review_a, review_b, record_review_a, history_a, report_a
     "applicant_a": (403, 403, 403, 403, 403, 403, 200, 200),
     "applicant_b": (403, 403, 403, 403, 403, 403, 404, 404),
     "ncp_ro":      (200, 200, 200, 200, 404, 302, 404, 404),
@@ -121,10 +127,13 @@ def test_the_queue_and_both_exports_list_exactly_the_submissions_visible_to_the_
     client.force_login(world["users"][user])
 
     page = client.get(reverse("reviews:queue"))
-    csv_text = b"".join(client.get(reverse("reviews:export_csv")).streaming_content).decode("utf-8-sig")
-    workbook = load_workbook(io.BytesIO(b"".join(client.get(reverse("reviews:export_xlsx")).streaming_content)))
+    csv_response = client.get(reverse("reviews:export_csv"))
+    csv_text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+    xlsx_response = client.get(reverse("reviews:export_xlsx"))
+    workbook = load_workbook(io.BytesIO(b"".join(xlsx_response.streaming_content)))
 
-    assert {row.snapshot["acronym"] for row in page.context["page"].object_list} == REVIEWERS_ROWS[user]
+    acronyms = {row.snapshot["acronym"] for row in page.context["page"].object_list}
+    assert acronyms == REVIEWERS_ROWS[user]
     assert page.context["totals"]["total"] == len(REVIEWERS_ROWS[user])
     assert {row["acronym"] for row in csv.DictReader(io.StringIO(csv_text))} == REVIEWERS_ROWS[user]
     sheet_rows = list(workbook.active.iter_rows(min_row=2, values_only=True))

@@ -22,11 +22,11 @@ def _first_visible_field_id(form: forms.BaseForm) -> str:
 
 
 def _form_links(form: forms.BaseForm, prefix_label: str = "") -> list[ErrorLink]:
-    links = []
+    links: list[ErrorLink] = []
     if not form.is_bound or not form.errors:
         return links
     for message in form.non_field_errors():
-        links.append(ErrorLink(f"#{_first_visible_field_id(form)}", prefix_label, message))
+        links.append(ErrorLink(f"#{_first_visible_field_id(form)}", prefix_label, str(message)))
     for field in form:
         if field.is_hidden:
             anchor = _first_visible_field_id(form)
@@ -34,13 +34,13 @@ def _form_links(form: forms.BaseForm, prefix_label: str = "") -> list[ErrorLink]
             anchor = field.id_for_label or field.auto_id
         label = f"{prefix_label}: {field.label}" if prefix_label else str(field.label)
         for message in field.errors:
-            links.append(ErrorLink(f"#{anchor}", label, message))
+            links.append(ErrorLink(f"#{anchor}", label, str(message)))
     return links
 
 
 def _formset_links(formset: BaseFormSet) -> list[ErrorLink]:
     links = [
-        ErrorLink(f"#{formset.prefix}", _("Members"), message)
+        ErrorLink(f"#{formset.prefix}", _("Members"), str(message))
         for message in formset.non_form_errors()
     ]
     for number, form in enumerate(formset.forms, start=1):

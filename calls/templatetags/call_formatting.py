@@ -39,7 +39,7 @@ def percent(fraction: Decimal | None) -> str:
     if fraction is None or fraction == "":
         return ""
     rate = (Decimal(fraction) * 100).normalize()
-    decimal_places = 0 if _is_whole(rate) else -rate.as_tuple().exponent
+    decimal_places = 0 if _is_whole(rate) else -int(rate.as_tuple().exponent)
     return _("%(rate)s %%") % {"rate": _localized_number(rate, decimal_places)}
 
 

@@ -21,4 +21,4 @@ def url_if_exists(view_name: str, *args, **kwargs) -> str:
 def is_current_section(context, namespace: str) -> bool:
     """True when the page being shown belongs to the URL namespace ``namespace``."""
     match = getattr(context.get("request"), "resolver_match", None)
-    return bool(match) and match.namespace == namespace
+    return match is not None and match.namespace == namespace

@@ -10,7 +10,11 @@ from consortia.models import Consortium, Submission
 from consortia.templatetags.consortium_display import verdict_label
 
 from ..models import (
-    NOT_REVIEWED, Review, ReviewStatus, may_review as user_may_review, snapshot_coordinator,
+    NOT_REVIEWED,
+    Review,
+    ReviewStatus,
+    may_review as user_may_review,
+    snapshot_coordinator,
     snapshot_countries,
 )
 
@@ -42,9 +46,11 @@ def countries_of(snapshot: dict) -> list[str]:
 
 def _field_label(name: str) -> str:
     try:
-        return str(Consortium._meta.get_field(name).verbose_name)
+        field = Consortium._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    # A reverse relation has no verbose name of its own.
+    return str(getattr(field, "verbose_name", name))
 
 
 def record_details(event: Event) -> list[str]:

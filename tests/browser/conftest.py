@@ -15,9 +15,9 @@ import io
 import os
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
+import pytest
 
 from .accessibility import AccessibilityFindings, assert_accessible
 
@@ -41,6 +41,16 @@ NOT_IN_SNAPSHOT = ["contenttypes", "auth.permission", "sessions", "admin.logentr
 
 def browser_tests_required() -> bool:
     return os.environ.get("REQUIRE_BROWSER_TESTS", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n``, with ``--dist loadgroup``), every browser test runs in the
+    same process: one Chromium, one file of accessibility findings, and the session's data put
+    back once after them rather than after each of them in several processes."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 import re
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+import pytest
 
 from calls.models import Call
 from consortia.management.commands.seed_demo import ADMIN, PRACTICE_PROGRAMME

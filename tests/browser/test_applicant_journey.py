@@ -3,16 +3,24 @@ the printable report of an eligible consortium, with the accessibility audit of 
 import functools
 import re
 
-import pytest
 from django.core import mail
 from playwright.sync_api import expect
+import pytest
 
 from calls.models import Call, Region
 from consortia.management.commands.seed_demo import PRACTICE_CALL
 
 from .pages import (
-    PASSWORD, amount, expect_page, expected_outcomes, fill_member, open_home, outcome_item,
-    region_countries, region_value, words,
+    PASSWORD,
+    amount,
+    expect_page,
+    expected_outcomes,
+    fill_member,
+    open_home,
+    outcome_item,
+    region_countries,
+    region_value,
+    words,
 )
 
 pytestmark = pytest.mark.browser

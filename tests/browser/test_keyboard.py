@@ -3,8 +3,8 @@ the page, with a visible focus; after an invalid save the error summary has the 
 of its links moves the focus to its field."""
 import functools
 
-import pytest
 from playwright.sync_api import expect
+import pytest
 
 from consortia.management.commands.seed_demo import APPLICANT, PRACTICE_CALL
 
@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 # Every control a person can operate, in the order of the page.
 CONTROLS = """form => Array.from(form.querySelectorAll(
     "input:not([type=hidden]), select, textarea, button, a[href]"
-)).filter(control => control.offsetParent !== null).map(control => control.id || control.name || control.textContent.trim())"""
+)).filter(control => control.offsetParent !== null)
+    .map(control => control.id || control.name || control.textContent.trim())"""
 # What has the focus, read once the browser has drawn the page after the key press.
 FOCUSED = """() => new Promise(resolve => requestAnimationFrame(() => {
   const control = document.activeElement;
@@ -105,7 +106,9 @@ def test_the_consortium_form_works_with_the_keyboard_alone(page, check_page, lan
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     links = summary.get_by_role("link")
-    hrefs = list(dict.fromkeys(links.evaluate_all("links => links.map(a => a.getAttribute('href'))")))
+    hrefs = list(dict.fromkeys(
+        links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    ))
     assert {"#id_acronym", "#id_duration_months", "#id_members-0-eccp_profile_url",
             "#id_members-0-is_coordinator"} <= set(hrefs)
     check_page(f"consortium-errors-{language}", screenshot=True)

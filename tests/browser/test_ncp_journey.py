@@ -5,8 +5,8 @@ import functools
 import io
 import re
 
-import pytest
 from playwright.sync_api import expect
+import pytest
 
 from calls.models import Call
 from consortia.management.commands.seed_demo import NCP_ROMANIA, PRACTICE_CALL
@@ -96,7 +96,9 @@ def test_the_romanian_contact_point_filters_the_queue_reviews_a_submission_and_e
     page.fill("#id_comment", "Vă rugăm să confirmați sediul membrului din Ruse (BG32).")
     page.get_by_role("button", name=say("Record the review")).click()
     expect(page.get_by_role("status").filter(
-        has_text=say("Review recorded. The applicant is told by e-mail and sees it with the submission.")
+        has_text=say(
+            "Review recorded. The applicant is told by e-mail and sees it with the submission."
+        )
     )).to_be_visible()
     check_page(f"ncp-reviewed-{language}")
 

@@ -159,7 +159,10 @@ class Applicant(Client):
         page = self.send("GET", edit_path, expect=(200,), name="/consortia/[id]/edit/")
         if page is None:
             return
-        ids = [value for _index, value in sorted(MEMBER_ID.findall(page.text), key=lambda m: int(m[0]))]
+        ids = [
+            value
+            for _index, value in sorted(MEMBER_ID.findall(page.text), key=lambda m: int(m[0]))
+        ]
         edited = {**project, "title": f"Load test {suffix}, edited", "duration_months": 20}
         saved = self.send(
             "POST", edit_path, expect=(302,), name="/consortia/[id]/edit/",

@@ -15,8 +15,8 @@ tests/load/test_load.py runs a short version in the test suite.
 """
 import argparse
 from collections import Counter
-from dataclasses import dataclass, field
 import csv
+from dataclasses import dataclass, field
 import json
 import os
 from pathlib import Path
@@ -312,7 +312,9 @@ def find_everything_told_saved(database_url: str, told: dict) -> tuple[list[str]
             for submission in told["submissions"]:
                 row = one("SELECT consortium_id, snapshot->>'acronym', snapshot->>'title', "
                           "withdrawn_at FROM consortia_submission WHERE id = %s", submission["id"])
-                expected = (submission["consortium"], submission["acronym"], submission["title"], None)
+                expected = (
+                    submission["consortium"], submission["acronym"], submission["title"], None
+                )
                 if row != expected:
                     lost.append(f"submission {submission}: found {row}")
                 if not any(entry.get("submission") == submission["id"]
@@ -327,8 +329,9 @@ def find_everything_told_saved(database_url: str, told: dict) -> tuple[list[str]
                     submission, reviewer)[0]
                 recorded = one(
                     "SELECT count(*) FROM audit_event e JOIN accounts_user u ON u.id = e.actor_id "
-                    "WHERE e.action = 'consortium_reviewed' AND (e.details->>'submission')::int = %s "
-                    "AND u.email = %s", submission, reviewer)[0]
+                    "WHERE e.action = 'consortium_reviewed' "
+                    "AND (e.details->>'submission')::int = %s AND u.email = %s",
+                    submission, reviewer)[0]
                 if stored_reviews < count or recorded < count:
                     lost.append(f"{count} reviews of submission {submission} by {reviewer}: "
                                 f"{stored_reviews} stored, {recorded} record entries")

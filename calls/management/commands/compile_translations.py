@@ -1,8 +1,8 @@
 from pathlib import Path
 
-import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
+import polib
 
 
 class Command(BaseCommand):

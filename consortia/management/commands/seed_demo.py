@@ -3,9 +3,9 @@
 Running it again changes nothing while the practice call is open; once its deadline has
 passed, it moves the practice call's dates forward again.
 """
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-import calendar
 import json
 import zoneinfo
 
@@ -58,8 +58,10 @@ FAILING_DEMO = {
     "acronym": "DEMO-DRAFT",
     "title": "Demo draft with partners in two countries only (fails the minimum of countries)",
     "members": [
-        ("Demo Agri-Food Cluster Nord-Est", "RO", "RO21", "cluster_organisation", "registered", True),
-        ("Demo Wood Cluster Sud-Muntenia", "RO", "RO31", "cluster_organisation", "requested", False),
+        ("Demo Agri-Food Cluster Nord-Est", "RO", "RO21", "cluster_organisation", "registered",
+         True),
+        ("Demo Wood Cluster Sud-Muntenia", "RO", "RO31", "cluster_organisation", "requested",
+         False),
         ("Demo ICT Cluster Ruse", "BG", "BG32", "cluster_organisation", "registered", False),
     ],
 }
@@ -115,8 +117,9 @@ def practice_fixture(source: Call, now: datetime) -> list[dict]:
     )
     if source.start_window_from and source.start_window_to:
         deadline_month = date(deadline.year, deadline.month, 1)
-        first = add_months(deadline_month, months_between(source_deadline.date(), source.start_window_from))
-        last_month = add_months(deadline_month, months_between(source_deadline.date(), source.start_window_to))
+        source_day = source_deadline.date()
+        first = add_months(deadline_month, months_between(source_day, source.start_window_from))
+        last_month = add_months(deadline_month, months_between(source_day, source.start_window_to))
         last = date(last_month.year, last_month.month,
                     calendar.monthrange(last_month.year, last_month.month)[1])
         fields.update(start_window_from=first.isoformat(), start_window_to=last.isoformat())
@@ -144,7 +147,8 @@ def practice_fixture(source: Call, now: datetime) -> list[dict]:
                 "starts_on": source_deadline.date().isoformat(),
                 "ends_on": None,
                 "source": (
-                    f"Takes part in {source.programme.code} on {source_deadline.date().isoformat()}, "
+                    f"Takes part in {source.programme.code} on "
+                    f"{source_deadline.date().isoformat()}, "
                     f"the deadline of {source.reference}."
                 ),
             },
@@ -181,7 +185,9 @@ class Command(BaseCommand):
         now = timezone.now()
         with transaction.atomic():
             call = self.practice_call(now)
-            accounts = {account: self.demo_user(account) for account in (APPLICANT, NCP_ROMANIA, ADMIN)}
+            accounts = {
+                account: self.demo_user(account) for account in (APPLICANT, NCP_ROMANIA, ADMIN)
+            }
             link_national_contact_point(accounts[NCP_ROMANIA], NCP_COUNTRIES)
             applicant = accounts[APPLICANT]
             eligible = self.demo_consortium(applicant, call, ELIGIBLE_DEMO)
@@ -198,10 +204,10 @@ class Command(BaseCommand):
             return existing
         try:
             source = Call.objects.select_related("programme").get(reference=SOURCE_CALL)
-        except Call.DoesNotExist:
+        except Call.DoesNotExist as error:
             raise CommandError(
                 f"The call {SOURCE_CALL} is not loaded; run `manage.py load_reference_data` first."
-            )
+            ) from error
         fixture = practice_fixture(source, now)
         report = call_fixtures_load(sources=[("practice-call.json", json.dumps(fixture))])
         if not report.ok:
@@ -303,4 +309,5 @@ class Command(BaseCommand):
 def link_national_contact_point(user: User, country_codes: list[str]) -> None:
     """Make ``user`` the national contact point of ``country_codes`` (and only of those)."""
     contact_point, _created = NationalContactPoint.objects.get_or_create(user=user)
-    contact_point.countries.set(country_codes)
+    # A country's primary key is its code; the stubs expect numeric keys.
+    contact_point.countries.set(country_codes)  # type: ignore[arg-type]

@@ -37,7 +37,7 @@ class SignupForm(BaseUserCreationForm):
     def _get_validation_exclusions(self) -> set[str]:
         # Not here: an address already taken, in any case, gets the same answer as a new
         # one (the database's constraints on it are left to the sign-up itself).
-        return super()._get_validation_exclusions() | {"email"}
+        return super()._get_validation_exclusions() | {"email"}  # type: ignore[misc]
 
     def validate_unique(self) -> None:
         """Not here either, for the same reason."""

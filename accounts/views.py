@@ -13,7 +13,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from .forms import PasswordResetByEmailForm, SignupForm
 from .models import User
 from .services import (
-    account_emails_allowed, password_reset_request, signup_request, signup_tokens,
+    account_emails_allowed,
+    password_reset_request,
+    signup_request,
+    signup_tokens,
 )
 
 SENT_TO = "accounts_signup_sent_to"
@@ -58,7 +61,7 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     the link confirms nothing), which confirms the account and logs in."""
     account = _pending_account(uidb64)
     valid = account is not None and signup_tokens.check_token(account, token)
-    if valid and request.method == "POST":
+    if account is not None and valid and request.method == "POST":
         account.is_active = True
         account.signup_pending = False
         account.save(update_fields=["is_active", "signup_pending"])

@@ -4,8 +4,8 @@ from .models import Event
 from .services import admin_change_record
 
 
-class RecordedInAdmin:
-    """A ModelAdmin mixin: every addition, change and deletion made in the admin goes on
+class RecordedInAdmin(admin.ModelAdmin):
+    """A ModelAdmin base: every addition, change and deletion made in the admin goes on
     the record too (beside Django's admin log, in the same transaction)."""
 
     def log_addition(self, request, obj, message):

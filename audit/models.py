@@ -65,7 +65,8 @@ class Event(models.Model):
             # PostgreSQL refuses changes too, whoever writes (TRUNCATE is left to tests).
             pgtrigger.Trigger(
                 name="record_append_only", when=pgtrigger.Before,
-                operation=pgtrigger.Update | pgtrigger.Delete, func=refuse("the record is append-only"),
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func=refuse("the record is append-only"),
             ),
         ]
 

@@ -135,7 +135,7 @@ class CallAdminForm(forms.ModelForm):
 
 
 @admin.register(Call)
-class CallAdmin(RecordedInAdmin, admin.ModelAdmin):
+class CallAdmin(RecordedInAdmin):
     form = CallAdminForm
     change_list_template = "admin/calls/call/change_list.html"
     list_display = [

@@ -8,8 +8,8 @@ Environment: ``GUNICORN_BIND`` (default ``127.0.0.1:8000``), ``GUNICORN_WORKERS`
 default ``127.0.0.1,::1``, read only with ``BEHIND_TLS_PROXY=1``).
 """
 import os
-import sys
 from pathlib import Path
+import sys
 
 # The configuration file is read before the application: make `config` importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -53,7 +53,7 @@ class RequestArrivalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.arrived_at = timezone.now()
+        request.arrived_at = timezone.now()  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

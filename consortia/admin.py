@@ -29,7 +29,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Consortium)
-class ConsortiumAdmin(RecordedInAdmin, admin.ModelAdmin):
+class ConsortiumAdmin(RecordedInAdmin):
     """Drafts can be corrected here, each change on the record; a submitted consortium is
     read-only (its applicant withdraws it to change it)."""
 

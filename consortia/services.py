@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
@@ -63,6 +64,7 @@ class DeadlinePassed(ConsortiumActionRefused):
 
     def __init__(self, *, call: Call | None = None, judged_at: datetime | None = None,
                  arrived_at: datetime | None = None):
+        message: str | Promise
         if call is not None and judged_at and arrived_at and arrived_at < call.deadline:
             message = _(
                 "Your request arrived at %(arrived)s, before the deadline (%(deadline)s), but "

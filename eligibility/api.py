@@ -104,9 +104,10 @@ def is_json(request: HttpRequest) -> bool:
         return True
     if request.content_type != JSON:
         return False
-    return set(request.content_params) <= {"charset"} and request.content_params.get(
-        "charset", "utf-8"
-    ).lower() in {"utf-8", "utf8"}
+    params = request.content_params or {}
+    return set(params) <= {"charset"} and params.get("charset", "utf-8").lower() in {
+        "utf-8", "utf8",
+    }
 
 
 def json_response(payload: dict, status: int = 200) -> HttpResponse:

@@ -8,9 +8,9 @@ models below, which also give the API its OpenAPI description; what needs the da
 twice) is checked afterwards, on the same document, so that every problem is reported at once.
 """
 from dataclasses import dataclass
-import functools
 from datetime import date, datetime, timezone as dt_timezone
 from decimal import Decimal
+import functools
 import json
 import re
 from typing import Annotated, Any, Literal

@@ -7,7 +7,7 @@ from .models import NationalContactPoint, Review
 
 
 @admin.register(NationalContactPoint)
-class NationalContactPointAdmin(RecordedInAdmin, admin.ModelAdmin):
+class NationalContactPointAdmin(RecordedInAdmin):
     """Where an administrator makes a user the national contact point of some countries."""
 
     list_display = ["user", "country_codes", "user_is_active"]

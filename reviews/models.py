@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 import pgtrigger
 
-from calls.models import Country
 from audit.models import refuse
+from calls.models import Country
 from consortia.models import Submission
 
 
@@ -131,7 +131,8 @@ class Review(models.Model):
             # PostgreSQL refuses changes too, whoever writes (TRUNCATE is left to tests).
             pgtrigger.Trigger(
                 name="review_append_only", when=pgtrigger.Before,
-                operation=pgtrigger.Update | pgtrigger.Delete, func=refuse("reviews are append-only: record a new review"),
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func=refuse("reviews are append-only: record a new review"),
             ),
         ]
         indexes = [

@@ -25,7 +25,8 @@ class _FormReader(HTMLParser):
                 return
             if kind in {"checkbox", "radio"} and "checked" not in attrs:
                 return
-            self.data.append((attrs["name"], attrs.get("value", "on" if kind == "checkbox" else "")))
+            default = "on" if kind == "checkbox" else ""
+            self.data.append((attrs["name"], attrs.get("value", default)))
         elif tag == "select":
             self._select = attrs["name"]
         elif tag == "option" and self._select and "selected" in attrs:

@@ -98,7 +98,9 @@ def test_the_admin_change_user_form_refuses_another_account_s_address_in_another
 
 
 @pytest.mark.django_db
-def test_the_admin_change_user_form_lets_an_account_change_the_case_of_its_own_address(admin_client):
+def test_the_admin_change_user_form_lets_an_account_change_the_case_of_its_own_address(
+    admin_client,
+):
     account = make_user("ana@example.org")
 
     from accounts.admin import UserChangeByEmailForm

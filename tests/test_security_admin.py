@@ -50,7 +50,9 @@ def test_the_probe_s_change_of_a_submitted_consortium_s_member_is_refused(client
     assert page.context["has_change_permission"] is False
     assert response.status_code == 403
     romanian.refresh_from_db()
-    assert (romanian.country_id, romanian.name) == ("RO", "Asociația Clusterul Textil Ținutul Sătmarului")
+    assert (romanian.country_id, romanian.name) == (
+        "RO", "Asociația Clusterul Textil Ținutul Sătmarului"
+    )
     assert Submission.objects.visible_to(ncp_ro).get() == submission
     assert not Event.objects.filter(action=Action.CHANGED_IN_ADMIN).exists()
 

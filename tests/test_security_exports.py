@@ -34,7 +34,9 @@ def exported_csv(client) -> str:
 
 @pytest.mark.parametrize("separator", [",", ";", "\t"])
 @pytest.mark.parametrize("hostile", HOSTILE)
-def test_no_cell_starts_a_formula_whatever_the_separator_it_is_read_with(client, separator, hostile):
+def test_no_cell_starts_a_formula_whatever_the_separator_it_is_read_with(
+    client, separator, hostile,
+):
     make_submission(make_user(), acronym=hostile[:40], members=[
         member(f"{hostile} coordinator", "RO", "RO11", coordinator=True),
         member("Cluster Norte", "PT", "PT11"),

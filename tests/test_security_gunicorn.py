@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 
-
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 

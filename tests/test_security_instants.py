@@ -12,7 +12,10 @@ import time_machine
 from consortia import services
 from consortia.services import DeadlinePassed, consortium_submit, consortium_withdraw
 from tests.consortium_factories import (
-    AT_ESCP_DEADLINE, BEFORE_ESCP_DEADLINE, make_consortium, make_user,
+    AT_ESCP_DEADLINE,
+    BEFORE_ESCP_DEADLINE,
+    make_consortium,
+    make_user,
 )
 from tests.test_reviews_factories import make_submission
 

@@ -51,7 +51,8 @@ def test_signing_up_a_new_address_sends_a_link_and_opens_no_account_yet(client):
     response = sign_up(client, "Maria@Cluster.example.RO")
 
     assert response.redirect_chain[-1][0] == reverse("accounts:signup_sent")
-    assert "We sent a link to <strong>Maria@cluster.example.ro</strong>." in response.content.decode()
+    html = response.content.decode()
+    assert "We sent a link to <strong>Maria@cluster.example.ro</strong>." in html
     account = User.objects.get()
     assert (account.email, account.is_active, account.signup_pending) == (
         "Maria@cluster.example.ro", False, True)

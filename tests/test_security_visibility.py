@@ -14,7 +14,10 @@ from consortia.services import consortium_submit, consortium_withdraw
 from reviews.models import review_queue
 from reviews.services import review_record
 from tests.consortium_factories import (
-    A_MONTH_BEFORE_ESCP_DEADLINE, make_consortium, make_user, region,
+    A_MONTH_BEFORE_ESCP_DEADLINE,
+    make_consortium,
+    make_user,
+    region,
 )
 from tests.test_reviews_factories import make_admin, make_ncp, member
 
@@ -35,7 +38,9 @@ def story():
     ncp_de = make_ncp("ncp-de@example.org", ["DE"])
     ncp_ro = make_ncp("ncp-ro@example.org", ["RO"])
     consortium = make_consortium(applicant, members=PT_DE_ES, acronym="IBERIA")
-    first = consortium_submit(consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE)
+    first = consortium_submit(
+        consortium=consortium, user=applicant, now=A_MONTH_BEFORE_ESCP_DEADLINE
+    )
     review_record(submission=first, reviewer=ncp_de, status="clarification_requested",
                   comment="Old question about the German partner",
                   now=A_MONTH_BEFORE_ESCP_DEADLINE + timedelta(hours=1))
@@ -121,7 +126,8 @@ def test_visibility_does_not_follow_members_changed_after_submission(story):
 def test_the_owner_and_an_administrator_see_both_submissions(story):
     expected = {story["first"].pk, story["second"].pk}
 
-    assert set(Submission.objects.visible_to(story["applicant"]).values_list("pk", flat=True)) == expected
+    seen = Submission.objects.visible_to(story["applicant"]).values_list("pk", flat=True)
+    assert set(seen) == expected
     assert set(Submission.objects.visible_to(make_admin()).values_list("pk", flat=True)) == expected
 
 

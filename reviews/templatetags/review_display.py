@@ -1,8 +1,8 @@
 """How pages show the reviewer role, review statuses, reviews and a consortium's record."""
 from django import template
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.text import capfirst
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from audit.models import Action, Event

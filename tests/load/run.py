@@ -9,8 +9,8 @@ or postgres://postgres@127.0.0.1:5432; dropped afterwards), prepared by tests/lo
 it starts gunicorn with config/gunicorn.conf.py (2 workers of 4 threads, a free port on
 127.0.0.1, connections kept alive for 10 s) with DEBUG off and production settings, except
 plain HTTP (no HTTPS redirect, cookies not marked secure), no API rate limit (every
-simulated client shares one address) and e-mail written to files in the run's folder (where the simulated applicants read their
-sign-up links). Then locust runs headless (tests/load/locustfile.py) for the given time.
+simulated client shares one address) and e-mail written to files in the run's folder
+(where the simulated applicants read their sign-up links). Then locust runs headless (tests/load/locustfile.py) for the given time.
 tests/load/test_load.py runs a short version in the test suite.
 """
 import argparse

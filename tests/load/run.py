@@ -2,16 +2,16 @@
 then every consortium, edit, submission and review the clients were told was saved is looked
 for in the database, with its record entries and its log line.
 
-    .venv/bin/python -m tests.load.run [--users 50] [--seconds 180]      (make loadtest)
+.venv/bin/python -m tests.load.run [--users 50] [--seconds 180] (make loadtest)
 
-In a scratch PostgreSQL database of its own (``loadtest_...`` on the server of DATABASE_URL,
-or postgres://postgres@127.0.0.1:5432; dropped afterwards), prepared by tests/load/prepare.py,
-it starts gunicorn with config/gunicorn.conf.py (2 workers of 4 threads, a free port on
-127.0.0.1, connections kept alive for 10 s) with DEBUG off and production settings, except
-plain HTTP (no HTTPS redirect, cookies not marked secure), no API rate limit (every
-simulated client shares one address) and e-mail written to files in the run's folder
-(where the simulated applicants read their sign-up links). Then locust runs headless (tests/load/locustfile.py) for the given time.
-tests/load/test_load.py runs a short version in the test suite.
+In a scratch PostgreSQL database of its own (``loadtest_...`` on the server of DATABASE_URL, or
+postgres://postgres@127.0.0.1:5432; dropped afterwards), prepared by tests/load/prepare.py, it
+starts gunicorn with config/gunicorn.conf.py (2 workers of 4 threads, a free port on 127.0.0.1,
+connections kept alive for 10 s) with DEBUG off and production settings, except plain HTTP (no
+HTTPS redirect, cookies not marked secure), no API rate limit (every simulated client shares
+one address) and e-mail written to files in the run's folder (where the simulated applicants
+read their sign-up links). Then locust runs headless (tests/load/locustfile.py) for the given
+time. tests/load/test_load.py runs a short version in the test suite.
 """
 import argparse
 from collections import Counter

@@ -21,6 +21,7 @@ from consortia.models import Consortium, Submission
 from . import exports
 from .forms import QueueFilterForm, ReviewForm
 from .models import NOT_REVIEWED, ReviewStatus, may_review, review_queue
+from .overview import queue_overview
 from .services import ReviewRefused, review_record
 
 
@@ -64,6 +65,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "totals": totals,
         "sort": form.value("sort") or "-submitted",
+    })
+
+
+@reviewer_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The queue in pictures, each with a table of the same numbers."""
+    return render(request, "reviews/overview.html", {
+        "overview": queue_overview(review_queue(request.user)),
     })
 
 

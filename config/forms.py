@@ -8,7 +8,7 @@ says how to write it: an amount is never silently misread.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 import re
 import unicodedata
 

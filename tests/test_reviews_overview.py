@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 import re
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.services import consortium_submit, consortium_withdraw

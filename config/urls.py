@@ -21,3 +21,9 @@ urlpatterns += i18n_patterns(
     path("reviews/", include("reviews.urls")),
     prefix_default_language=False,
 )
+
+# The site's own error pages (shown when DEBUG is off).
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

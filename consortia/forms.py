@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from calls.countries import country_name
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
+from config.forms import AmountField, LocalDateField
 from eligibility.facts import call_parameters
 
 from .models import ECCP_URL_VALIDATOR, Consortium, Member
@@ -99,17 +100,16 @@ class ConsortiumForm(forms.ModelForm):
             "acronym", "title", "duration_months", "start_date", "total_eligible_costs",
             "requested_grant",
         ]
-        localized_fields = ["total_eligible_costs", "requested_grant"]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "total_eligible_costs": forms.TextInput(attrs={"inputmode": "decimal"}),
-            "requested_grant": forms.TextInput(attrs={"inputmode": "decimal"}),
+        field_classes = {
+            "start_date": LocalDateField,
+            "total_eligible_costs": AmountField,
+            "requested_grant": AmountField,
         }
         help_texts = {
             "acronym": _("A short name for the project; you can change it later."),
             "duration_months": _("Whole months, for example 24."),
             "start_date": _("The day the project is planned to begin."),
-            "total_eligible_costs": _("In euro, with at most two decimals, for example 466666.67."),
+            "total_eligible_costs": _("In euro, with at most two decimals, for example 466,666.67."),
             "requested_grant": _("In euro, with at most two decimals; the call caps the grant."),
         }
         error_messages = {

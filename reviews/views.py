@@ -22,6 +22,7 @@ from consortia.models import Submission
 from . import exports
 from .forms import QueueFilterForm, ReviewForm
 from .models import NOT_REVIEWED, ReviewStatus, may_review, review_queue
+from .overview import queue_overview
 from .services import ReviewRefused, review_record
 
 
@@ -66,6 +67,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "totals": totals,
         "sort": form.value("sort") or "-submitted",
+    })
+
+
+@reviewer_required
+@require_safe
+def overview(request: HttpRequest) -> HttpResponse:
+    """The queue in pictures, each with a table of the same numbers."""
+    return render(request, "reviews/overview.html", {
+        "overview": queue_overview(review_queue(request.user)),
     })
 
 

@@ -58,7 +58,7 @@ def test_a_member_row_with_only_a_name_is_valid_for_a_draft():
     ("duration_months", "twelve", "whole number"),
     ("total_eligible_costs", "100.005", "2 decimal places"),
     ("requested_grant", "-1", "greater than or equal to 0"),
-    ("requested_grant", "lots", "Enter a number"),
+    ("requested_grant", "lots", "Enter an amount in euro"),
     ("start_date", "2018-02-30", "valid date"),
     ("acronym", "", "acronym"),
 ])

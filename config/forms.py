@@ -148,7 +148,9 @@ def _unreadable_message(
         pass
     else:
         # Written with as many decimals as were typed: 1,5 suggests 1.5, not 1.50.
-        typed_decimals = body.partition(convention.grouping)[2] if convention.grouping in body else ""
+        typed_decimals = (
+            body.partition(convention.grouping)[2] if convention.grouping in body else ""
+        )
         sentences.append(_("Did you mean %(amount)s?") % {
             "amount": written_amount(other_reading, len(typed_decimals) or None)
         })
@@ -170,7 +172,8 @@ class AmountField(forms.DecimalField):
             return None
         if isinstance(value, Decimal):
             return value
-        return read_amount(str(value), self.decimal_places if self.decimal_places is not None else 2)
+        places = self.decimal_places if self.decimal_places is not None else 2
+        return read_amount(str(value), places)
 
     def prepare_value(self, value):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
@@ -238,7 +241,7 @@ def read_date(text: str) -> date | None:
         month = _month_numbers().get(_without_accents(match[2]))
         day, year = int(match[1]), int(match[3])
     try:
-        if None in (day, month, year):
+        if day is None or month is None or year is None:
             raise ValueError(text)
         return date(year, month, day)
     except ValueError:

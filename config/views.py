@@ -44,6 +44,7 @@ def _bare_error_page(request: HttpRequest, template_name: str, status: int) -> H
     """An error page drawn without the context processors, which read the session and the
     user from the database: for a request that may be broken, or a database that is down."""
     with translation.override(_in_language_of_url(request)):
+        html: str
         try:
             html = loader.render_to_string(template_name, {
                 "request": request,

@@ -109,7 +109,9 @@ class ConsortiumForm(forms.ModelForm):
             "acronym": _("A short name for the project; you can change it later."),
             "duration_months": _("Whole months, for example 24."),
             "start_date": _("The day the project is planned to begin."),
-            "total_eligible_costs": _("In euro, with at most two decimals, for example 466,666.67."),
+            "total_eligible_costs": _(
+                "In euro, with at most two decimals, for example 466,666.67."
+            ),
             "requested_grant": _("In euro, with at most two decimals; the call caps the grant."),
         }
         error_messages = {

@@ -86,7 +86,8 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: list[Bar]) -
     body = format_html_join(
         "",
         '<g class="chart-bar chart-bar-{}">'
-        '<text class="chart-label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>'
+        '<text class="chart-label" x="{}" y="{}" text-anchor="end" '
+        'dominant-baseline="middle">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="{}"></rect>'
         '<text class="chart-value" x="{}" y="{}" dominant-baseline="middle">{}</text></g>',
         rows,
@@ -140,8 +141,10 @@ def timeline_chart(
             TIMELINE_LEFT, TIMELINE_TOP, TIMELINE_LEFT, _number(bottom),
         ),
         format_html(
-            '<text class="chart-label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle">0</text>'
-            '<text class="chart-label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>',
+            '<text class="chart-label" x="{}" y="{}" text-anchor="end" '
+            'dominant-baseline="middle">0</text>'
+            '<text class="chart-label" x="{}" y="{}" text-anchor="end" '
+            'dominant-baseline="middle">{}</text>',
             TIMELINE_LEFT - PADDING, _number(bottom), TIMELINE_LEFT - PADDING,
             TIMELINE_TOP, largest,
         ),

@@ -2,7 +2,11 @@
 from django.urls import path
 
 from config.urls import (  # noqa: F401 (the handlers are read from this module)
-    handler400, handler403, handler404, handler500, urlpatterns as site_urlpatterns,
+    handler400,
+    handler403,
+    handler404,
+    handler500,
+    urlpatterns as site_urlpatterns,
 )
 
 

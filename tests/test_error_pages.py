@@ -1,8 +1,8 @@
 """The site's own error pages (404, 403, 400, 500, refused form): in its layout, in the URL's
 language, with a way back; the 500 page without the database. DEBUG is off for each of them,
 as in production."""
-import pytest
 from django.test import Client, override_settings
+import pytest
 
 from config import views
 from tests.consortium_factories import PASSWORD, make_user
@@ -174,7 +174,8 @@ def test_the_500_page_comes_out_plain_when_its_layout_cannot_be_drawn(rf, monkey
 def test_a_form_sent_without_its_security_code_is_refused_with_our_page(prefix, language, heading):
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
 
-    response = client.post(f"{prefix}/accounts/login/", {"username": "a@example.org", "password": "x"})
+    response = client.post(f"{prefix}/accounts/login/",
+                           {"username": "a@example.org", "password": "x"})
 
     html = page_of(response)
     assert response.status_code == 403

@@ -3,10 +3,10 @@ verdict, by review status and by country, in a fixed number of queries, in both 
 from datetime import datetime, timedelta
 import re
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+import pytest
 
 from consortia.services import consortium_submit, consortium_withdraw
 from reviews.models import review_queue
@@ -14,7 +14,10 @@ from reviews.overview import queue_overview
 from reviews.services import review_record
 from tests.consortium_factories import BRUSSELS, PASSWORD, make_consortium, make_user
 from tests.test_reviews_factories import (
-    WITH_ONE_ROMANIAN_PARTNER, WITH_ROMANIAN_COORDINATOR, WITHOUT_ROMANIAN_MEMBER, make_admin,
+    WITH_ONE_ROMANIAN_PARTNER,
+    WITH_ROMANIAN_COORDINATOR,
+    WITHOUT_ROMANIAN_MEMBER,
+    make_admin,
     make_ncp,
 )
 
@@ -104,7 +107,9 @@ def test_the_overview_page_draws_each_picture_with_a_table_of_the_same_numbers(c
                   "Submissions by country of the members"):
         assert f">{title}</title>" in html
     assert html.count("<table") == 4
-    assert re.search(r"<th scope=\"row\">Romania \(RO\)</th>\s*<td[^>]*>2</td>\s*<td[^>]*>2</td>", html)
+    assert re.search(
+        r"<th scope=\"row\">Romania \(RO\)</th>\s*<td[^>]*>2</td>\s*<td[^>]*>2</td>", html
+    )
     assert "Austria" not in html
 
 

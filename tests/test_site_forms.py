@@ -3,16 +3,21 @@ misread; the forms show stored values as the site writes them, and read them bac
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
+import pytest
 
 from calls.templatetags.call_formatting import euro
 from config.forms import AmountField, LocalDateField, read_amount, read_date, written_amount
 from consortia.forms import ConsortiumForm
 from consortia.models import Consortium
 from tests.consortium_factories import (
-    ELIGIBLE_PROJECT, PASSWORD, escp_call, form_data, make_consortium, make_user,
+    ELIGIBLE_PROJECT,
+    PASSWORD,
+    escp_call,
+    form_data,
+    make_consortium,
+    make_user,
 )
 
 NBSP, THIN, NARROW_NBSP = "\u00a0", "\u2009", "\u202f"
@@ -169,7 +174,9 @@ DATES = [
 
 
 @pytest.mark.parametrize("language, typed", DATES)
-def test_a_date_is_read_as_a_person_of_the_page_language_or_a_date_picker_writes_it(language, typed):
+def test_a_date_is_read_as_a_person_of_the_page_language_or_a_date_picker_writes_it(
+    language, typed,
+):
     with translation.override(language):
         assert read_date(typed) == date(2018, 11, 1)
 

@@ -1,9 +1,9 @@
 """A 60-character e-mail address and a 200-character organisation name wrap inside their
 column on the report and on the review page, at 320, 768 and 1280 pixels and in print: no
 text runs over the verdict, and the page never scrolls sideways."""
-import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
+import pytest
 
 from accounts.models import User
 from calls.models import Call
@@ -65,7 +65,8 @@ LAYOUT_PROBLEMS = """([longTexts, verdictText]) => {
     range.selectNodeContents(element);
     return range.getBoundingClientRect();
   };
-  const cells = Array.from(document.querySelectorAll('main dd, main th, main td, main h1, main li'));
+  const cells = Array.from(
+    document.querySelectorAll('main dd, main th, main td, main h1, main li'));
   const holding = (text) => cells.filter((cell) => cell.textContent.includes(text))
     .sort((a, b) => a.textContent.length - b.textContent.length)[0];
   const verdict = holding(verdictText);
@@ -77,7 +78,8 @@ LAYOUT_PROBLEMS = """([longTexts, verdictText]) => {
     const own = cell.getBoundingClientRect();
     const box = textBox(cell);
     if (box.right > own.right + 1 || box.left < own.left - 1) {
-      problems.push(`"${text.slice(0, 20)}…" runs out of its ${cell.tagName}: ${box.left}–${box.right} outside ${own.left}–${own.right}`);
+      problems.push(`"${text.slice(0, 20)}…" runs out of its ${cell.tagName}: `
+        + `${box.left}–${box.right} outside ${own.left}–${own.right}`);
     }
     if (cell !== verdict && !cell.contains(verdict)) {
       const overlaps = box.left < verdictBox.right && box.right > verdictBox.left

@@ -3,8 +3,8 @@ Romanian: the pictures and their tables show, the accessibility audit passes, an
 Content-Security-Policy refuses nothing (check_page fails on any console error)."""
 import functools
 
-import pytest
 from playwright.sync_api import expect
+import pytest
 
 from calls.models import Call
 from consortia.management.commands.seed_demo import APPLICANT, NCP_ROMANIA, PRACTICE_CALL

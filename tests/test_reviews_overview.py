@@ -13,7 +13,7 @@ from reviews.models import review_queue
 from reviews.overview import queue_overview
 from reviews.services import review_record
 from tests.consortium_factories import BRUSSELS, PASSWORD, make_consortium, make_user
-from tests.test_reviews_factories import (
+from tests.review_factories import (
     WITH_ONE_ROMANIAN_PARTNER,
     WITH_ROMANIAN_COORDINATOR,
     WITHOUT_ROMANIAN_MEMBER,

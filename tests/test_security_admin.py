@@ -12,7 +12,7 @@ from consortia.models import Consortium, Member, Submission
 from reviews.models import NationalContactPoint
 from tests.consortium_factories import make_consortium, make_user
 from tests.html_forms import form_values
-from tests.test_reviews_factories import make_admin, make_ncp, make_submission
+from tests.review_factories import make_admin, make_ncp, make_submission
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from reviews.exports import FORMULA_STARTS
 from tests.consortium_factories import make_user
-from tests.test_reviews_factories import make_ncp, make_submission, member
+from tests.review_factories import make_ncp, make_submission, member
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from tests.consortium_factories import (
     make_consortium,
     make_user,
 )
-from tests.test_reviews_factories import make_submission
+from tests.review_factories import make_submission
 
 pytestmark = pytest.mark.django_db
 

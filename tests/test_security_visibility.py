@@ -19,7 +19,7 @@ from tests.consortium_factories import (
     make_user,
     region,
 )
-from tests.test_reviews_factories import make_admin, make_ncp, member
+from tests.review_factories import make_admin, make_ncp, member
 
 pytestmark = pytest.mark.django_db
 

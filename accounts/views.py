@@ -9,6 +9,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_safe
 
 from .forms import PasswordResetByEmailForm, SignupForm
 from .models import User
@@ -46,6 +47,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@require_safe
 def signup_sent(request: HttpRequest) -> HttpResponse:
     """"We sent a link to <address>": what every sign-up is answered."""
     email = request.session.get(SENT_TO)

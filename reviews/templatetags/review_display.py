@@ -83,14 +83,22 @@ def consortium_record(consortium: Consortium) -> dict:
     return {"entries": [(event, record_details(event)) for event in events]}
 
 
-@register.inclusion_tag("reviews/_reviews.html")
-def consortium_reviews(consortium: Consortium, submission=None) -> dict:
-    """The reviews of ``consortium``'s submissions (or of ``submission`` only), newest first."""
+@register.simple_tag
+def reviews_of(consortium: Consortium, submission=None) -> list[Review]:
+    """``{% reviews_of consortium as reviews %}``: the reviews of ``consortium``'s submissions
+    (or of ``submission`` only), newest first, read once for every use on the page."""
     reviews = Review.objects.filter(submission__consortium=consortium)
     if submission is not None:
         reviews = reviews.filter(submission=submission)
+    return list(reviews.select_related("reviewer", "submission"))
+
+
+@register.inclusion_tag("reviews/_reviews.html")
+def consortium_reviews(consortium: Consortium, submission=None, reviews=None) -> dict:
+    """The reviews of ``consortium``'s submissions (or of ``submission`` only), newest first;
+    ``reviews`` when the page has read them already."""
     return {
-        "reviews": reviews.select_related("reviewer", "submission"),
+        "reviews": reviews_of(consortium, submission) if reviews is None else reviews,
         "one_submission": submission is not None,
     }
 

@@ -74,3 +74,20 @@ def country_name(iso: str, language: str | None = None) -> str:
         # Kosovo is not in pycountry's catalogues; its name is in ours.
         return _("Kosovo*")
     return _localized_name(iso, (language or get_language() or "en").split("-")[0])
+
+
+# The language NUTS writes a country's region names in (BCP 47), for the lang attribute of
+# those names on pages in another language (WCAG 3.1.2). Left out: countries whose region
+# names mix languages (Belgium: French, Dutch and German in one name), and countries without
+# regions in the classifications we hold.
+REGION_NAME_LANGUAGES = {
+    "AT": "de", "BG": "bg", "CY": "el", "CZ": "cs", "DE": "de", "DK": "da", "EE": "et",
+    "ES": "es", "FI": "fi", "FR": "fr", "GB": "en", "GR": "el", "HR": "hr", "HU": "hu",
+    "IE": "en", "IT": "it", "LT": "lt", "LU": "fr", "LV": "lv", "MT": "mt", "NL": "nl",
+    "PL": "pl", "PT": "pt", "RO": "ro", "SE": "sv", "SI": "sl", "SK": "sk",
+}
+
+
+def region_name_language(iso: str | None) -> str | None:
+    """The language the regions of country ``iso`` are named in, or None if not one."""
+    return REGION_NAME_LANGUAGES.get(iso_code(iso) or "") if iso else None

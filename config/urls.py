@@ -8,7 +8,7 @@ from . import views
 
 urlpatterns = [
     path("health", views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("api/", eligibility_api.urls),
 ]
 urlpatterns += i18n_patterns(

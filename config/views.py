@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -7,6 +8,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
@@ -25,6 +27,21 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, with ``next`` read in the language of its own path.
+
+    Django translates ``next`` by resolving it in the active language. This view's own path
+    has no language prefix, so LocaleMiddleware activates the default language (English:
+    the default has no prefix), under which ``/ro/...`` resolves to nothing; Django then
+    redirects to ``next`` unchanged and the page stays Romanian. Resolving ``next`` in the
+    language its prefix names (English when it has none) lets it be translated both ways.
+    """
+    next_url = request.POST.get("next", request.GET.get("next")) or ""
+    language = translation.get_language_from_path(urlsplit(next_url).path)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return i18n.set_language(request)
 
 
 # The site's own error pages, in its layout and in the language of the URL (``/ro/...`` is

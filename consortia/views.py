@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from calls.models import Call
+from calls.templatetags.site_messages import IN_PAGE
 from config.middleware import request_arrived_at
 from eligibility.services import check_consortium
 
@@ -110,8 +111,14 @@ def _consortium_form_page(request: HttpRequest, consortium: Consortium) -> HttpR
             if "add_member" in request.POST:
                 blank = sum(1 for row in members.extra_forms if not row.has_changed())
                 edit_url = reverse("consortia:edit", kwargs={"pk": consortium.pk})
-                messages.success(request, _("Saved. Fill in the new member below."))
-                return redirect(f"{edit_url}?blank={blank + 1}#members-end")
+                # The page opens at the first field of the new row (the first blank one,
+                # after the saved members), which the browser focuses; the message is shown
+                # in that row.
+                first_field = f"id_{members.add_prefix(consortium.members.count())}-name"
+                messages.success(
+                    request, _("Saved. Fill in the new member below."), extra_tags=IN_PAGE
+                )
+                return redirect(f"{edit_url}?blank={blank + 1}#{first_field}")
             messages.success(request, _("Saved. The eligibility check below reflects it."))
             return redirect("consortia:detail", pk=consortium.pk)
     return render(request, "consortia/edit.html", {

@@ -143,18 +143,27 @@ def consortium_record(consortium: Consortium, user=None) -> dict:
     return {"entries": [(event, record_details(event)) for event in events]}
 
 
-@register.inclusion_tag("reviews/_reviews.html")
-def consortium_reviews(consortium: Consortium, submission=None, user=None) -> dict:
-    """The reviews of ``consortium``'s submissions (or of ``submission`` only) that ``user``
-    may read, newest first."""
+@register.simple_tag
+def reviews_of(consortium: Consortium, submission=None, user=None) -> list[Review]:
+    """``{% reviews_of consortium as reviews %}``: the reviews of ``consortium``'s submissions
+    (or of ``submission`` only) that ``user`` may read, newest first, read once for every use
+    on the page."""
     reviews = Review.objects.filter(submission__consortium=consortium)
     if submission is not None:
         reviews = reviews.filter(submission=submission)
     shown = _submissions_shown(consortium, user)
     if shown is not None:
         reviews = reviews.filter(submission__in=shown)
+    return list(reviews.select_related("reviewer", "submission"))
+
+
+@register.inclusion_tag("reviews/_reviews.html")
+def consortium_reviews(consortium: Consortium, submission=None, user=None,
+                       reviews=None) -> dict:
+    """The reviews of ``consortium``'s submissions (or of ``submission`` only) that ``user``
+    may read, newest first; ``reviews`` when the page has read them already."""
     return {
-        "reviews": reviews.select_related("reviewer", "submission"),
+        "reviews": reviews_of(consortium, submission, user) if reviews is None else reviews,
         "one_submission": submission is not None,
     }
 

@@ -2,13 +2,17 @@
 page, language, log-in), and how to read the eligibility panel and fill a member row."""
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import formats, translation
 from playwright.sync_api import expect
 
 from calls.models import Call, Region
+from consortia.management.commands.seed_demo import PRACTICE_CALL
 from consortia.models import Consortium
+from consortia.services import consortium_submit
 from consortia.templatetags.consortium_display import rule_label, verdict_label
 from eligibility.services import check_consortium
+from tests.consortium_factories import make_consortium, make_user
 
 LANGUAGE_BUTTONS = {"en": "English", "ro": "Română"}
 PASSWORD = "a-long-browser-password-42"
@@ -19,6 +23,12 @@ def words(language: str, text: str, **values) -> str:
     with translation.override(language):
         translated = translation.gettext(text)
     return translated % values if values else translated
+
+
+def url(language: str, name: str, *args) -> str:
+    """The path of the page ``name`` in ``language`` (English has no prefix, Romanian /ro/)."""
+    with translation.override(language):
+        return reverse(name, args=args)
 
 
 def open_home(page, language: str) -> None:
@@ -93,3 +103,34 @@ def region_countries(page, number: int) -> list[str]:
     return page.locator(f"#id_members-{number}-region").evaluate(
         "select => Array.from(select.options).filter(o => o.value).map(o => o.dataset.country)"
     )
+
+
+def partner(name: str, country: str, region: str, *, coordinator: bool = False) -> dict:
+    return {
+        "name": name, "country": country, "region": region,
+        "organisation_type": "cluster_organisation", "eccp_status": "registered",
+        "is_coordinator": coordinator,
+    }
+
+
+def submit_partner_consortia() -> dict:
+    """Two consortia of another applicant, submitted to the practice call: DUNARE-S3 with a
+    Bulgarian, a Romanian and a Portuguese member, NORD-S3 without any Romanian member."""
+    call = Call.objects.get(reference=PRACTICE_CALL)
+    owner = make_user("cluster.manager@example.bg")
+    consortia = {
+        "DUNARE-S3": [
+            partner("Клъстер Мехатроника Русе", "BG", "BG32", coordinator=True),
+            partner("Clusterul Agroalimentar Nord-Est", "RO", "RO21"),
+            partner("Cluster Têxtil Norte", "PT", "PT11"),
+        ],
+        "NORD-S3": [
+            partner("Cluster Têxtil Centro", "PT", "PT16", coordinator=True),
+            partner("Netzwerk Dresden", "DE", "DED2"),
+            partner("Клъстер Северен", "BG", "BG31"),
+        ],
+    }
+    for acronym, members in consortia.items():
+        consortium = make_consortium(owner, call, members=members, acronym=acronym)
+        consortium_submit(consortium=consortium, user=owner)
+    return consortia

@@ -8,22 +8,11 @@ import re
 from playwright.sync_api import expect
 import pytest
 
-from calls.models import Call
 from consortia.management.commands.seed_demo import NCP_ROMANIA, PRACTICE_CALL
-from consortia.services import consortium_submit
-from tests.consortium_factories import make_consortium, make_user
 
-from .pages import log_in, open_home, words
+from .pages import log_in, open_home, submit_partner_consortia, words
 
 pytestmark = pytest.mark.browser
-
-
-def member(name: str, country: str, region: str, *, coordinator: bool = False) -> dict:
-    return {
-        "name": name, "country": country, "region": region,
-        "organisation_type": "cluster_organisation", "eccp_status": "registered",
-        "is_coordinator": coordinator,
-    }
 
 
 @pytest.fixture
@@ -31,24 +20,7 @@ def submissions(demo_site) -> dict:
     """Besides seed_demo's DEMO-S3 (members from Romania, Portugal and Germany), two more
     submitted consortia: one with a Bulgarian and a Romanian member, one without any
     Romanian member (which the Romanian contact point must not see)."""
-    call = Call.objects.get(reference=PRACTICE_CALL)
-    owner = make_user("cluster.manager@example.bg")
-    consortia = {
-        "DUNARE-S3": [
-            member("Клъстер Мехатроника Русе", "BG", "BG32", coordinator=True),
-            member("Clusterul Agroalimentar Nord-Est", "RO", "RO21"),
-            member("Cluster Têxtil Norte", "PT", "PT11"),
-        ],
-        "NORD-S3": [
-            member("Cluster Têxtil Centro", "PT", "PT16", coordinator=True),
-            member("Netzwerk Dresden", "DE", "DED2"),
-            member("Клъстер Северен", "BG", "BG31"),
-        ],
-    }
-    for acronym, members in consortia.items():
-        consortium = make_consortium(owner, call, members=members, acronym=acronym)
-        consortium_submit(consortium=consortium, user=owner)
-    return consortia
+    return submit_partner_consortia()
 
 
 @pytest.mark.parametrize("language", ["en", "ro"])

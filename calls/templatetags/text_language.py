@@ -19,7 +19,8 @@ def in_language(text: object, language: str | None) -> SafeString:
     """``text`` in a ``<span lang>`` when ``language`` is not the page's, escaped."""
     page_language = (get_language() or "").split("-")[0]
     if text in (None, "") or not language or language.split("-")[0] == page_language:
-        return conditional_escape("" if text is None else text)
+        shown = "" if text is None else text if isinstance(text, str) else str(text)
+        return conditional_escape(shown)
     return format_html('<span lang="{}">{}</span>', language, text)
 
 

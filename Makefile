@@ -13,7 +13,7 @@ TEST_WORKERS ?= auto
 # A developer's machine runs with DEBUG on unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test lint setup install translations bench audit loadtest clean
+.PHONY: run test lint setup install translations bench audit loadtest worker clean
 
 $(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ setup: install translations
 
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A Celery worker for background work; needs REDIS_URL (without it, work runs in the web
+# process and no worker is needed). See docs/OPERATIONS.md.
+worker: install translations
+	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 1; }
+	$(BIN)/celery --app config worker --loglevel INFO --concurrency $${WORKER_CONCURRENCY:-2}
 
 test: install translations
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

@@ -176,6 +176,18 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# The worker engine. With REDIS_URL, Celery workers (`make worker`) take background work from
+# Redis; without it, tasks run at once in the process that asks for them, so a single machine
+# needs no broker and no worker.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
 # How many proxies in front of the application append to X-Forwarded-For (0: none, the
 # client's address is REMOTE_ADDR). See config.clients.client_address.
 try:

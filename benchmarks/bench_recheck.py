@@ -34,8 +34,8 @@ def corrected_fixture() -> str:
     path = environment.ROOT / "fixtures" / "calls" / "escp_s3_2017.json"
     document = json.loads(path.read_text())
     for entry in document:
-        if entry["model"] == "calls.call":
-            entry["fields"]["max_grant"] = CORRECTED_MAX_GRANT
+        if entry["model"] == "calls.callrule" and entry["fields"]["code"] == "max_grant":
+            entry["fields"]["options"]["maximum"] = CORRECTED_MAX_GRANT
     return json.dumps(document)
 
 

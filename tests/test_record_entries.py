@@ -28,7 +28,7 @@ def applicant():
 
 
 def project(call, **changes) -> dict:
-    return {**ELIGIBLE_PROJECT, "start_date": call.start_window_from.isoformat(), **changes}
+    return {**ELIGIBLE_PROJECT, "start_date": call.rule_options("start_window")["earliest"], **changes}
 
 
 def actions_of(consortium: Consortium) -> list[str]:

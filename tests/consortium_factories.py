@@ -12,8 +12,8 @@ import zoneinfo
 from django.utils import timezone
 
 from accounts.models import User
-from calls.models import Call, Region
 from calls.fixtures import call_fixtures_load
+from calls.models import Call, Region
 from consortia.management.commands.seed_demo import PRACTICE_CALL, SOURCE_CALL, practice_fixture
 from consortia.models import Consortium, Member
 

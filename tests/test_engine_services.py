@@ -8,9 +8,9 @@ import zoneinfo
 import pytest
 
 from accounts.models import User
+from calls.fixtures import call_fixtures_load
 from calls.models import Call, CallRule, Programme, Region
 from consortia.models import Consortium, Member
-from calls.fixtures import call_fixtures_load
 from eligibility import cache
 from eligibility.facts import build_call_parameters, call_parameters, facts_from_consortium
 from eligibility.services import check_consortium

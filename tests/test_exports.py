@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 import pytest
 
-from reviews.exports import RULE_CODES
 from reviews import exports
+from reviews.exports import RULE_CODES
 from reviews.services import review_record
 from tests.consortium_factories import make_user
 from tests.review_factories import (

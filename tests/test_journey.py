@@ -32,7 +32,8 @@ def applicant(client):
 
 
 def practice_project(call, **changes):
-    return {**ELIGIBLE_PROJECT, "start_date": call.rule_options("start_window")["earliest"], **changes}
+    start = call.rule_options("start_window")["earliest"]
+    return {**ELIGIBLE_PROJECT, "start_date": start, **changes}
 
 
 def html_of(response) -> str:

@@ -5,7 +5,7 @@ import io
 from django.core.management import CommandError, call_command
 import pytest
 
-from calls.models import Call, CallRule
+from calls.models import CallRule
 from consortia.models import Submission, SubmissionRecheck
 from consortia.services import call_submissions_recheck, consortium_submit, consortium_withdraw
 from tests.consortium_factories import (

@@ -1,6 +1,8 @@
-"""The call as data: programmes, countries and their participation, regions, calls, rules.
+"""The call as data: programmes, countries and their participation, regions, calls, their
+strands and rules.
 
-Every parameter a rule reads lives here and is loaded from fixtures that cite their source.
+Every parameter a rule reads lives here (call-wide facts on the call, each rule's own on its
+``CallRule.options``) and is loaded from fixtures that say where each comes from.
 """
 from datetime import date
 import hashlib

@@ -129,7 +129,7 @@ def messages_deliver(
     # A failed message is not due again before its next attempt: the loop ends.
     while batch := messages_claim(now=now, message_ids=ids):
         _send_batch(batch, delivery)
-    if delivery.failed and not settings.CELERY_TASK_ALWAYS_EAGER:
+    if delivery.failed:
         _retry_on_worker(delivery.failed)
     return delivery
 
@@ -182,9 +182,12 @@ def _mark_failed(message: Message, error: Exception) -> None:
 
 
 def _retry_on_worker(message_ids: list[int]) -> None:
-    """With workers, ask for each failed message again at its next attempt."""
+    """With workers, ask for each failed message again at its next attempt. (Without them,
+    tasks run at once, so a later attempt is deliver_outbox's.)"""
     from .tasks import deliver_messages
 
+    if deliver_messages.app.conf.task_always_eager:
+        return
     for message in Message.objects.filter(pk__in=message_ids, status=Status.PENDING):
         try:
             deliver_messages.apply_async([[message.pk]], eta=message.next_attempt_at)

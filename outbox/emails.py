@@ -22,12 +22,16 @@ class Email:
     language: str
 
 
+def offered_language(language: str | None) -> str:
+    """``language`` if the site offers it, else the site's default language."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    return language if language in offered else settings.LANGUAGE_CODE
+
+
 def recipient_language(user) -> str:
     """The language ``user`` reads e-mails in: their preferred one, or the site's default
     when they have none the site offers."""
-    language = getattr(user, "language", "") or ""
-    offered = {code for code, _name in settings.LANGUAGES}
-    return language if language in offered else settings.LANGUAGE_CODE
+    return offered_language(getattr(user, "language", None))
 
 
 def email_render(

@@ -110,13 +110,17 @@ def signup_request(*, request: HttpRequest, email: str, password: str) -> None:
     else:
         template = "signup_existing"
         links = {"login_url": ("login", []), "reset_url": ("password_reset", [])}
-    email = email_render(
+    rendered = email_render(
         template=f"accounts/email/{template}", language=recipient_language(account),
         context={"email": account.email, "site": request.get_host()}, links=links,
         site_url=request.build_absolute_uri("/"),
     )
-    to = account.email
-    off_the_request(lambda: EmailMessage(email.subject, email.body, to=[to]).send())
+    message = EmailMessage(rendered.subject, rendered.body, to=[account.email])
+
+    def send() -> None:
+        message.send()
+
+    off_the_request(send)
 
 
 def language_in_use() -> str:

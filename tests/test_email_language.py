@@ -118,7 +118,9 @@ def test_the_profile_page_needs_a_login(client):
     assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
 
 
-@pytest.mark.parametrize(("prefix", "label"), [("", "Your profile"), ("/ro", "Profilul dumneavoastră")])
+@pytest.mark.parametrize(("prefix", "label"), [
+    ("", "Your profile"), ("/ro", "Profilul dumneavoastră"),
+])
 def test_the_account_menu_links_to_the_profile_in_both_languages(client, prefix, label):
     client.force_login(make_user())
 

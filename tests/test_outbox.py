@@ -136,9 +136,9 @@ def test_an_e_mail_left_sending_by_a_crash_becomes_uncertain_and_is_not_sent_aga
     now = timezone.now()
     [message] = write_messages(1, now=now - timedelta(hours=1))
     # A deliverer claimed it, then died before saying whether the server took it.
+    claimed_at = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT + 1)
     Message.objects.filter(pk=message.pk).update(
-        status=Status.SENDING, claimed_at=now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT + 1),
-        attempts=1,
+        status=Status.SENDING, claimed_at=claimed_at, attempts=1,
     )
 
     delivery = messages_deliver(now=now)

@@ -106,7 +106,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         with translation.override(user.language):
-            messages.success(request, _("Saved: the e-mails we send you will be in %(language)s.")
-                             % {"language": user.get_language_display()})
+            messages.success(request, _(
+                "Saved. The language of the e-mails we send you: %(language)s."
+            ) % {"language": user.get_language_display()})
             return redirect(reverse("accounts:profile"))
     return render(request, "accounts/profile.html", {"form": form})

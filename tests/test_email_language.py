@@ -97,7 +97,7 @@ def test_the_profile_page_changes_the_language_and_answers_in_it(client):
     user.refresh_from_db()
     assert user.language == "ro"
     assert answer.redirect_chain == [("/ro/accounts/profile/", 302)]
-    assert "e-mailurile pe care vi le trimitem vor fi în" in answer.content.decode()
+    assert "Limba e-mailurilor pe care vi le trimitem: Română." in answer.content.decode()
 
 
 def test_the_profile_page_names_a_language_it_does_not_offer(client):

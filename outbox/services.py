@@ -121,11 +121,12 @@ def messages_deliver(
     *, message_ids: Iterable[int] | None = None, now: datetime | None = None,
 ) -> Delivery:
     """Deliver the due messages (of ``message_ids`` only, when given), batch after batch,
-    each claimed first; stale claims are marked uncertain first. Never raises for a mail
-    server that fails: the message stays pending, to be tried again later."""
+    each claimed first. A run over everything due (``deliver_outbox``) first marks the stale
+    claims uncertain. Never raises for a mail server that fails: the message stays pending,
+    to be tried again later."""
     now = now or timezone.now()
-    delivery = Delivery(uncertain=stale_claims_settle(now=now))
     ids = None if message_ids is None else list(message_ids)
+    delivery = Delivery(uncertain=stale_claims_settle(now=now) if ids is None else 0)
     # A failed message is not due again before its next attempt: the loop ends.
     while batch := messages_claim(now=now, message_ids=ids):
         _send_batch(batch, delivery)

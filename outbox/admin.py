@@ -1,7 +1,12 @@
+from functools import partial
+
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _, ngettext
+
+from audit.services import event_log
 
 from .models import Message
 from .services import messages_mark_sent, messages_retry
@@ -32,7 +37,10 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send again now (pending and uncertain e-mails)"),
                   permissions=["change"])
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        count = messages_retry(message_ids=queryset.values_list("pk", flat=True))
+        ids = list(queryset.values_list("pk", flat=True))
+        count = messages_retry(message_ids=ids)
+        transaction.on_commit(partial(event_log, "outbox_retried", messages=ids,
+                                      by=request.user.pk))
         self.message_user(request, ngettext(
             "%(count)d e-mail will be sent again now.",
             "%(count)d e-mails will be sent again now.", count,
@@ -41,7 +49,10 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark as sent (uncertain e-mails that did arrive)"),
                   permissions=["change"])
     def mark_sent(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        count = messages_mark_sent(message_ids=queryset.values_list("pk", flat=True))
+        ids = list(queryset.values_list("pk", flat=True))
+        count = messages_mark_sent(message_ids=ids)
+        transaction.on_commit(partial(event_log, "outbox_marked_sent", messages=ids,
+                                      by=request.user.pk))
         self.message_user(request, ngettext(
             "%(count)d e-mail marked as sent.", "%(count)d e-mails marked as sent.", count,
         ) % {"count": count}, messages.SUCCESS)

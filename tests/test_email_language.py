@@ -127,3 +127,19 @@ def test_the_account_menu_links_to_the_profile_in_both_languages(client, prefix,
     page = client.get(prefix + reverse("calls:home")).content.decode()
 
     assert f'<a href="{prefix}/accounts/profile/">{label}</a>' in page
+
+
+def test_a_sign_up_with_a_taken_address_is_told_in_the_account_s_own_language(client):
+    make_user("ana@example.org", language="ro")
+
+    client.post(reverse("accounts:signup"), {
+        "email": "ana@example.org", "password1": PASSWORD, "password2": PASSWORD,
+    })
+
+    [message] = mail.outbox
+    with translation.override("ro"):
+        subject = translation.gettext("Someone tried to sign up on %(site)s with your address")
+    assert message.subject == subject % {"site": "testserver"} != (
+        "Someone tried to sign up on testserver with your address")
+    assert "http://testserver/ro/accounts/login/" in message.body
+    assert User.objects.get(email="ana@example.org").language == "ro"

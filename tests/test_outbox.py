@@ -1,6 +1,7 @@
 """The outbox: every e-mail written with the change it reports, delivered once, retried with
 backoff after a failure, and never sent twice without a person deciding."""
 from datetime import timedelta
+import json
 
 from django.contrib.admin.sites import site as admin_site
 from django.core import mail
@@ -193,6 +194,26 @@ def test_the_admin_lists_the_outbox_by_status_and_retries_now(
     assert answer.status_code == 302
     assert Message.objects.get(pk=message.pk).status == Status.SENT
     assert [sent.to for sent in mail.outbox] == [["person0@example.org"]]
+
+
+def test_marking_an_uncertain_e_mail_sent_in_the_admin_is_logged_with_who_did_it(
+    client, caplog, django_capture_on_commit_callbacks
+):
+    [message] = write_messages(1)
+    Message.objects.filter(pk=message.pk).update(status=Status.UNCERTAIN)
+    admin = make_admin()
+    client.force_login(admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/outbox/message/", {
+            "action": "mark_sent", "_selected_action": [message.pk],
+        })
+
+    assert Message.objects.get(pk=message.pk).status == Status.SENT
+    assert mail.outbox == []
+    [line] = [json.loads(record.getMessage()) for record in caplog.records
+              if record.name == "eligibility.events"]
+    assert line == {"event": "outbox_marked_sent", "messages": [message.pk], "by": admin.pk}
 
 
 def test_the_admin_shows_an_e_mail_without_letting_it_be_changed():

@@ -7,11 +7,12 @@ from django.contrib.admin.sites import site as admin_site
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 import pytest
 
+from accounts.models import User
 from config.celery import app as celery_app
 from outbox.emails import Email
 from outbox.models import Kind, Message, Status
@@ -300,3 +301,24 @@ def test_with_a_broker_a_failed_delivery_is_scheduled_on_the_worker_at_its_next_
 
     message.refresh_from_db()
     assert scheduled == [([[message.pk]], {"eta": message.next_attempt_at})]
+
+
+@pytest.mark.parametrize(("change", "constraint"), [
+    ({"status": "lost"}, "outbox_message_status_valid"),
+    ({"kind": "newsletter"}, "outbox_message_kind_valid"),
+    ({"status": Status.SENT}, "outbox_message_sent_when_sent_at"),
+    ({"sent_at": timezone.now()}, "outbox_message_sent_when_sent_at"),
+    ({"status": Status.SENDING}, "outbox_message_sending_is_claimed"),
+])
+def test_the_database_refuses_an_outbox_row_in_an_impossible_state(change, constraint):
+    [message] = write_messages(1)
+
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(**change)
+
+
+def test_the_database_refuses_a_language_the_site_does_not_offer():
+    user = make_user()
+
+    with pytest.raises(IntegrityError, match="user_language_offered"), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(language="xx")

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from audit.services import event_log
@@ -18,7 +19,7 @@ class MessageAdmin(admin.ModelAdmin):
     e-mail sent once a person has checked that it arrived."""
 
     list_display = ["created_at", "kind", "recipient", "language", "status", "attempts",
-                    "next_attempt_at", "sent_at"]
+                    "next_attempt_at", "sent_at", "error"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
@@ -27,6 +28,10 @@ class MessageAdmin(admin.ModelAdmin):
     readonly_fields = ["kind", "recipient", "language", "subject", "body", "related", "status",
                        "attempts", "created_at", "next_attempt_at", "claimed_at", "sent_at",
                        "last_error"]
+
+    @admin.display(description=_("last error"))
+    def error(self, message: Message) -> str:
+        return Truncator(message.last_error).chars(80)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

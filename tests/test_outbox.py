@@ -14,6 +14,7 @@ import pytest
 
 from accounts.models import User
 from config.celery import app as celery_app
+from outbox.checks import site_url_set
 from outbox.emails import Email
 from outbox.models import Kind, Message, Status
 from outbox.services import (
@@ -322,3 +323,13 @@ def test_the_database_refuses_a_language_the_site_does_not_offer():
 
     with pytest.raises(IntegrityError, match="user_language_offered"), transaction.atomic():
         User.objects.filter(pk=user.pk).update(language="xx")
+
+
+def test_without_site_url_outside_development_a_check_warns_that_links_have_no_address(
+    settings
+):
+    settings.DEBUG, settings.SITE_URL = False, ""
+
+    assert [warning.id for warning in site_url_set(None)] == ["outbox.W001"]
+    settings.SITE_URL = "https://check.example.org"
+    assert site_url_set(None) == []

@@ -552,10 +552,6 @@ class Call(models.Model):
         """True while submissions are accepted: strictly before the deadline."""
         return (at or timezone.now()) < self.deadline
 
-    @property
-    def localized_title(self) -> str:
-        return self.title_ro if self.title_ro and get_language_code() == "ro" else self.title
-
     def rule_options(self, code: str) -> dict:
         """The options of the call-wide rule ``code``, or an empty dict when it is not set."""
         return self.options_by_code().get(code, {})

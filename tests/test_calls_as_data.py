@@ -28,7 +28,7 @@ from eligibility.rules import RULES
 from eligibility.rules.base import ChoiceList, RuleParameters
 from eligibility.rules.members import CoordinatorIs
 from eligibility.services import check_consortium
-from tests.consortium_factories import make_user
+from tests.consortium_factories import make_consortium, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -359,3 +359,27 @@ def test_the_rule_reference_documents_every_kind_with_its_parameters(client, lan
                 assert escape(str(field.help_text)) in page, (code, field.help_text)
     assert label in page
     assert 'id="family-EveryMemberIn"' in page and 'id="family-AmountInRange"' in page
+
+
+def test_the_text_report_of_the_command_marks_provisional_outcomes(tmp_path):
+    path = tmp_path / "consortium.json"
+    path.write_text(json.dumps(
+        request_body("COS-CLUSTER-2018-03-02", as_of="2019-03-01T09:00:00+01:00")
+    ))
+    stdout = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_eligibility", str(path), "--format", "text", stdout=stdout)
+
+    assert "! Provisional: from Call text of 8 January 2019" in stdout.getvalue()
+
+
+@pytest.mark.parametrize(("prefix", "words"), [("", "Provisional: from"),
+                                               ("/ro", "Provizoriu: după")])
+def test_the_eligibility_panel_marks_provisional_outcomes(client, applicant, prefix, words):
+    consortium = make_consortium(applicant, Call.objects.get(reference="COS-CLUSTER-2018-03-02"))
+    client.force_login(applicant)
+
+    page = client.get(prefix + reverse("consortia:detail", args=[consortium.pk]))
+
+    panel = page.content.decode().split('id="eligibility"', 1)[1]
+    assert f"{words} Call text of 8 January 2019" in panel

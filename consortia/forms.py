@@ -14,11 +14,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from calls.countries import country_name
+from calls.eccp import ECCP_URL_VALIDATOR
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
 from config.forms import AmountField, LocalDateField
 from eligibility.facts import call_parameters
 
-from .models import ECCP_URL_VALIDATOR, Consortium, Member
+from .models import Consortium, Member
 
 MAX_MEMBERS = 50
 

@@ -1,6 +1,6 @@
 """Consortia that applicants build for a call, their members, and their submissions."""
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -8,12 +8,8 @@ from django.utils.translation import get_language, gettext_lazy as _
 import pgtrigger
 
 from audit.models import refuse
+from calls.eccp import ECCP_URL_VALIDATOR
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
-
-ECCP_URL_VALIDATOR = RegexValidator(
-    r"^https://(www\.)?clustercollaboration\.eu(/|$)",
-    _("Enter the https address of the profile on clustercollaboration.eu."),
-)
 
 
 class ConsortiumQuerySet(models.QuerySet):

@@ -6,7 +6,6 @@ the consortium meets the call's rules is the eligibility panel's business, never
 """
 from dataclasses import dataclass
 from typing import cast
-import unicodedata
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -17,17 +16,12 @@ from calls.countries import country_name
 from calls.eccp import ECCP_URL_VALIDATOR
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
 from config.forms import AmountField, LocalDateField
+from config.text import reading_order
 from eligibility.facts import call_parameters
 
 from .models import Consortium, Member
 
 MAX_MEMBERS = 50
-
-
-def _sort_key(text: str) -> str:
-    """Order names as a reader expects: Ț with T, É with E, case ignored."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 @dataclass(frozen=True)
@@ -48,7 +42,7 @@ class MemberChoices:
         eligible = call_parameters(call).eligible_countries
         named = sorted(
             ((code, country_name(code)) for code in Country.objects.values_list("code", flat=True)),
-            key=lambda pair: _sort_key(pair[1]),
+            key=lambda pair: reading_order(pair[1]),
         )
         countries = [
             ("", _("Choose a country")),
@@ -71,7 +65,7 @@ class MemberChoices:
         regions = [("", _("No region or not known yet"))] + [
             (country_name(country), options)
             for country, options in sorted(
-                by_country.items(), key=lambda item: _sort_key(country_name(item[0]))
+                by_country.items(), key=lambda item: reading_order(country_name(item[0]))
             )
         ]
         return cls(countries, regions, region_queryset, country_of_region)

@@ -10,6 +10,7 @@ import pgtrigger
 from audit.models import refuse
 from calls.eccp import ECCP_URL_VALIDATOR
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
+from eligibility.engine import Verdict
 
 
 class ConsortiumQuerySet(models.QuerySet):
@@ -328,7 +329,7 @@ class Submission(models.Model):
                 violation_error_message=_("This consortium is already submitted."),
             ),
             models.CheckConstraint(
-                condition=Q(verdict="eligible"),
+                condition=Q(verdict=Verdict.ELIGIBLE),
                 name="submission_verdict_eligible",
                 violation_error_message=_("Only an eligible consortium can be submitted."),
             ),
@@ -459,11 +460,6 @@ class SubmissionRecheck(models.Model):
     differs from the submission's. One run shares one ``checked_at``.
     """
 
-    class Verdict(models.TextChoices):
-        ELIGIBLE = "eligible", _("Eligible")
-        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
-        INCOMPLETE = "incomplete", _("Incomplete")
-
     submission = models.ForeignKey(
         Submission, on_delete=models.PROTECT, related_name="rechecks",
         verbose_name=_("submission"),
@@ -484,7 +480,7 @@ class SubmissionRecheck(models.Model):
                 fields=["submission", "checked_at"], name="recheck_once_per_run",
             ),
             models.CheckConstraint(
-                condition=Q(verdict__in=["eligible", "not_eligible", "incomplete"]),
+                condition=Q(verdict__in=Verdict.values),
                 name="recheck_verdict_known",
             ),
         ]

@@ -1,7 +1,6 @@
 """The review queue's filters (a GET form) and the review form."""
 import functools
 from typing import cast
-import unicodedata
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -9,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.countries import country_name
 from calls.models import Call, Country
+from config.text import reading_order
 from consortia.models import Member, SubmissionQuerySet
-from consortia.templatetags.consortium_display import VERDICT_LABELS
+from eligibility.engine import Verdict
 
 from .models import NOT_REVIEWED, ReviewStatus
 from .services import CommentRequired
@@ -35,12 +35,6 @@ SORT_CHOICES = [
 ]
 
 
-def _reading_order(text: str) -> str:
-    """Order names as a reader expects: Ț with T, É with E, case ignored."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
 def country_choices() -> list[tuple[str, str]]:
     """The countries taking part in a programme, by their name in the active language, in
     reading order (one query). Only they can have members in an eligible submission."""
@@ -48,7 +42,7 @@ def country_choices() -> list[tuple[str, str]]:
         "code", flat=True
     )
     named = [(code, country_name(code)) for code in codes]
-    named.sort(key=lambda pair: _reading_order(pair[1]))
+    named.sort(key=lambda pair: reading_order(pair[1]))
     return [("", str(_("Every country")))] + [(code, f"{name} ({code})") for code, name in named]
 
 
@@ -67,7 +61,7 @@ class QueueFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country of a member"), required=False)
     verdict = forms.ChoiceField(
         label=_("Automatic verdict"), required=False,
-        choices=[("", _("Every verdict")), *VERDICT_LABELS.items()],
+        choices=[("", _("Every verdict")), *Verdict.choices],
     )
     review_status = forms.ChoiceField(
         label=_("Review status"), required=False,

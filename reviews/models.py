@@ -14,6 +14,7 @@ import pgtrigger
 from audit.models import refuse
 from calls.models import Country
 from consortia.models import Submission
+from eligibility.engine import Verdict
 
 
 class NationalContactPointQuerySet(models.QuerySet):
@@ -76,8 +77,8 @@ class ReviewStatus(models.TextChoices):
         if self is ReviewStatus.CLARIFICATION_REQUESTED:
             return True
         if self is ReviewStatus.CONFIRMED_INELIGIBLE:
-            return verdict == "eligible"
-        return verdict != "eligible"
+            return verdict == Verdict.ELIGIBLE
+        return verdict != Verdict.ELIGIBLE
 
 
 NOT_REVIEWED = "not_reviewed"

@@ -18,6 +18,7 @@ from calls.models import Call, Country, EccpStatus, OrganisationType, Region
 from config.forms import AmountField, LocalDateField
 from config.text import reading_order
 from eligibility.facts import call_parameters
+from eligibility.member_set import member_set_findings
 
 from .models import Consortium, Member
 
@@ -182,10 +183,6 @@ class MemberForm(forms.ModelForm):
         return cleaned
 
 
-def _same_organisation(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 class BaseMemberFormSet(forms.BaseInlineFormSet):
     """Every member of a consortium on one page: one coordinator, no organisation twice."""
 
@@ -207,7 +204,11 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         kept = self.kept_forms()
-        coordinators = [form for form in kept if form.cleaned_data.get("is_coordinator")]
+        findings = member_set_findings(
+            (form.cleaned_data.get("name"), bool(form.cleaned_data.get("is_coordinator")))
+            for form in kept
+        )
+        coordinators = [kept[position] for position in findings.coordinators]
         if kept and not coordinators:
             kept[0].add_error("is_coordinator", _("Mark one member as the coordinator."))
         elif len(coordinators) > 1:
@@ -218,17 +219,11 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
             ) % {"count": len(coordinators)}
             for form in coordinators:
                 form.add_error("is_coordinator", message)
-        first_row_of: dict[str, int] = {}
-        for number, form in enumerate(self.forms, start=1):
-            if form not in kept or not form.cleaned_data.get("name"):
-                continue
-            key = _same_organisation(form.cleaned_data["name"])
-            if key in first_row_of:
-                form.add_error("name", _(
-                    "This organisation is already member %(number)d. List each organisation once."
-                ) % {"number": first_row_of[key]})
-            else:
-                first_row_of[key] = number
+        row_number = {form: number for number, form in enumerate(self.forms, start=1)}
+        for position, first in findings.repeats.items():
+            kept[position].add_error("name", _(
+                "This organisation is already member %(number)d. List each organisation once."
+            ) % {"number": row_number[kept[first]]})
 
 
 # A subclass of BaseMemberFormSet, which the stubs of inlineformset_factory do not tell.

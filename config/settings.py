@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     # Append-only tables are guarded by PostgreSQL triggers declared on their models.
     "pgtrigger",
+    "config",
     "accounts",
     "calls",
     "eligibility",

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from calls.models import Call
-from calls.templatetags.site_messages import IN_PAGE
 from config.middleware import request_arrived_at
+from config.templatetags.site_messages import IN_PAGE
 from eligibility.services import check_consortium
 
 from . import services

@@ -11,7 +11,7 @@ import pytest
 from calls.countries import KOSOVO_FOOTNOTE
 from calls.models import Call
 from calls.templatetags.call_formatting import euro, percent
-from calls.templatetags.site_links import url_if_exists
+from config.templatetags.site_links import url_if_exists
 
 pytestmark = pytest.mark.django_db
 

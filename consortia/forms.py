@@ -21,6 +21,7 @@ from eligibility.facts import call_parameters
 from eligibility.member_set import member_set_findings
 
 from .models import Consortium, Member
+from .services import MemberDraft, ProjectDraft
 
 MAX_MEMBERS = 50
 
@@ -120,6 +121,18 @@ class ConsortiumForm(forms.ModelForm):
         # to the browser as well.
         self.fields["duration_months"].widget.attrs["min"] = 1
 
+    def project_draft(self) -> ProjectDraft:
+        """What a valid form says of the project, as plain values for the service."""
+        cleaned = self.cleaned_data
+        return ProjectDraft(
+            acronym=cleaned["acronym"],
+            title=cleaned.get("title") or "",
+            duration_months=cleaned.get("duration_months"),
+            start_date=cleaned.get("start_date"),
+            total_eligible_costs=cleaned.get("total_eligible_costs"),
+            requested_grant=cleaned.get("requested_grant"),
+        )
+
 
 # The model's own check, under a code of its own: a URL field would otherwise replace its
 # message (code "invalid") with the generic "Enter a valid URL.".
@@ -200,6 +213,28 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
             and not self._should_delete_form(form)  # type: ignore[attr-defined]
             and (form.instance.pk is not None or form.has_changed())
         ]
+
+    def member_drafts(self) -> list[MemberDraft]:
+        """The members a valid formset keeps, as plain values for the service."""
+        drafts = []
+        for form in self.kept_forms():
+            cleaned = form.cleaned_data
+            country, region = cleaned.get("country"), cleaned.get("region")
+            drafts.append(MemberDraft(
+                name=cleaned["name"],
+                country_id=country.code if country is not None else None,
+                region_id=region.pk if region is not None else None,
+                organisation_type=cleaned.get("organisation_type") or "",
+                eccp_status=cleaned.get("eccp_status") or "",
+                eccp_profile_url=cleaned.get("eccp_profile_url") or "",
+                is_coordinator=bool(cleaned.get("is_coordinator")),
+                pk=form.instance.pk,
+            ))
+        return drafts
+
+    def removed_members(self) -> list[int]:
+        """The keys of the saved members marked for removal."""
+        return [form.instance.pk for form in self.deleted_forms if form.instance.pk is not None]
 
     def clean(self):
         super().clean()

@@ -97,7 +97,9 @@ def _consortium_form_page(request: HttpRequest, consortium: Consortium) -> HttpR
     elif _both_valid(form, members):
         try:
             consortium = services.consortium_draft_save(
-                form=form, members=members, owner=request.user
+                consortium=consortium, project=form.project_draft(),
+                members=members.member_drafts(), removed=members.removed_members(),
+                owner=request.user,
             )
         except services.ConsortiumActionRefused as refusal:
             messages.error(request, str(refusal))

@@ -6,6 +6,7 @@ passed, it moves the practice call's dates forward again.
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 import json
 import zoneinfo
 
@@ -18,9 +19,13 @@ from django.utils import timezone
 from accounts.models import User
 from calls.models import Call, Participation, Region
 from calls.services import call_fixtures_load
-from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
 from consortia.models import Consortium
-from consortia.services import consortium_draft_save, consortium_submit
+from consortia.services import (
+    MemberDraft,
+    ProjectDraft,
+    consortium_draft_save,
+    consortium_submit,
+)
 from reviews.models import NationalContactPoint
 
 SOURCE_CALL = "COS-CLUSTPARTNS-2017-3-02"
@@ -243,59 +248,39 @@ class Command(BaseCommand):
         ).first()
         if existing is not None:
             return existing
-        consortium = Consortium(call=call, owner=owner)
-        form = ConsortiumForm(self.project_data(call, demo), instance=consortium)
-        members = MemberFormSet(
-            self.members_data(call, demo["members"]), instance=consortium, prefix="members",
-            form_kwargs={"choices": MemberChoices.for_call(call)},
+        consortium = consortium_draft_save(
+            consortium=Consortium(call=call, owner=owner), project=self.project(call, demo),
+            members=self.members(call, demo["members"]), owner=owner,
         )
-        if not (form.is_valid() and members.is_valid()):
-            raise CommandError(
-                f"The demo consortium {demo['acronym']} does not validate: "
-                f"{form.errors.as_text()} {members.errors} {members.non_form_errors()}"
-            )
-        consortium = consortium_draft_save(form=form, members=members, owner=owner)
         self.stdout.write(f"Created the demo consortium {consortium.acronym}.")
         return consortium
 
     @staticmethod
-    def project_data(call: Call, demo: dict) -> dict:
-        return {
-            "acronym": demo["acronym"],
-            "title": demo["title"],
-            "duration_months": str(call.max_duration_months),
-            "start_date": (call.start_window_from or call.deadline_local.date()).isoformat(),
-            "total_eligible_costs": "466666.67",
-            "requested_grant": "350000.00",
-        }
+    def project(call: Call, demo: dict) -> ProjectDraft:
+        return ProjectDraft(
+            acronym=demo["acronym"],
+            title=demo["title"],
+            duration_months=call.max_duration_months,
+            start_date=call.start_window_from or call.deadline_local.date(),
+            total_eligible_costs=Decimal("466666.67"),
+            requested_grant=Decimal("350000.00"),
+        )
 
     @staticmethod
-    def members_data(call: Call, members: list[tuple]) -> dict:
+    def members(call: Call, members: list[tuple]) -> list[MemberDraft]:
         regions = dict(
             Region.objects.filter(
                 classification_id=call.region_classification_id,
                 code__in=[member[2] for member in members],
             ).values_list("code", "pk")
         )
-        data = {
-            "members-TOTAL_FORMS": str(len(members)),
-            "members-INITIAL_FORMS": "0",
-            "members-MIN_NUM_FORMS": "0",
-            "members-MAX_NUM_FORMS": "1000",
-        }
-        for index, (name, country, region, kind, eccp, coordinator) in enumerate(members):
-            prefix = f"members-{index}-"
-            data.update({
-                f"{prefix}name": name,
-                f"{prefix}country": country,
-                f"{prefix}region": str(regions.get(region, "")),
-                f"{prefix}organisation_type": kind,
-                f"{prefix}eccp_status": eccp,
-                f"{prefix}eccp_profile_url": "",
-            })
-            if coordinator:
-                data[f"{prefix}is_coordinator"] = "on"
-        return data
+        return [
+            MemberDraft(
+                name=name, country_id=country, region_id=regions.get(region),
+                organisation_type=kind, eccp_status=eccp, is_coordinator=coordinator,
+            )
+            for name, country, region, kind, eccp, coordinator in members
+        ]
 
     def print_credentials(self, call: Call) -> None:
         self.stdout.write("")

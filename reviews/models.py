@@ -17,12 +17,6 @@ from consortia.models import Submission
 from eligibility.engine import Verdict
 
 
-class NationalContactPointQuerySet(models.QuerySet):
-    def answering_for(self, country_codes):
-        """The active national contact points of at least one of ``country_codes``."""
-        return self.filter(countries__in=country_codes, user__is_active=True).distinct()
-
-
 class NationalContactPoint(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -34,7 +28,6 @@ class NationalContactPoint(models.Model):
                     "member from any of them."),
     )
 
-    objects = NationalContactPointQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__email"]

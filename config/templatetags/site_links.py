@@ -1,20 +1,7 @@
-"""Links to pages that may not be installed yet, so that a template never breaks on them."""
+"""Where the reader is in the site, for the navigation links."""
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
-
-
-@register.simple_tag
-def url_if_exists(view_name: str, *args, **kwargs) -> str:
-    """Like ``{% url %}``, but the empty string when ``view_name`` does not resolve.
-
-    Use it with ``as`` and test the result: ``{% url_if_exists "reviews:queue" as queue_url %}``.
-    """
-    try:
-        return reverse(view_name, args=args, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
 
 
 @register.simple_tag(takes_context=True)

@@ -9,20 +9,11 @@ coordinator, no organisation twice) is checked afterwards, on the same document,
 every problem is reported at once (:mod:`.errors` words them; :mod:`.parsing` reads the
 document and puts it all together).
 """
-from .errors import MAX_REPORTED_PROBLEMS, InvalidRequest, Problem, describe
-from .parsing import CheckRequest, check_request, parse_check_request, to_json
-from .schemas import (
-    MAX_MEMBERS,
-    CheckRequestIn,
-    ErrorsOut,
-    MemberIn,
-    OutcomeOut,
-    ProjectIn,
-    ReportOut,
-)
+from .errors import MAX_REPORTED_PROBLEMS, InvalidRequest
+from .parsing import check_request, parse_check_request, to_json
+from .schemas import CheckRequestIn, ErrorsOut, ReportOut
 
 __all__ = [
-    "MAX_MEMBERS", "MAX_REPORTED_PROBLEMS", "CheckRequest", "CheckRequestIn", "ErrorsOut",
-    "InvalidRequest", "MemberIn", "OutcomeOut", "Problem", "ProjectIn", "ReportOut",
-    "check_request", "describe", "parse_check_request", "to_json",
+    "MAX_REPORTED_PROBLEMS", "CheckRequestIn", "ErrorsOut", "InvalidRequest", "ReportOut",
+    "check_request", "parse_check_request", "to_json",
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from .models import Action, Event
 
-# One JSON object per line for whoever follows the service's activity (submissions,
+# One log line per event for whoever follows the service's activity (submissions,
 # withdrawals, refusals, reviews); the record (Event) is the database's account of the same.
 events_logger = logging.getLogger("eligibility.events")
 
@@ -46,7 +46,9 @@ def _is_kept(instance, key: str, deleting: bool) -> bool:
 
 
 def event_log(name: str, **fields: Any) -> None:
-    """Write one structured log line: ``{"event": name, ...fields}`` as JSON. Call it once
+    """Write one structured log line: the event's ``name`` as its message, and ``event`` and
+    each of ``fields`` as keys of the line's JSON object (LOGGING's formatter). Call it once
     the change it reports is committed (``transaction.on_commit``), or at once for a refusal,
-    which changes nothing."""
-    events_logger.info(json.dumps({"event": name, **fields}, ensure_ascii=False, sort_keys=True))
+    which changes nothing. A field must not be named as a log record's own attributes
+    (``name``, ``message``, ...): logging refuses it."""
+    events_logger.info(name, extra={"event": name, **fields})

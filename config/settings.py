@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "ninja",
+    "django_filters",
     "axes",
     # Append-only tables are guarded by PostgreSQL triggers declared on their models.
     "pgtrigger",

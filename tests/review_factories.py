@@ -39,11 +39,12 @@ WITHOUT_ROMANIAN_MEMBER = [
 ]
 
 
-
-
-def make_ncp(email: str, countries: list[str]) -> User:
+def make_ncp(email: str, countries: list[str], **fields) -> User:
     """A user who is the national contact point of ``countries``."""
-    return NationalContactPointFactory(user__email=email, countries=countries).user
+    return NationalContactPointFactory(
+        user__email=email, **{f"user__{name}": value for name, value in fields.items()},
+        countries=countries,
+    ).user
 
 
 def make_admin(email: str = "admin@example.org") -> User:

@@ -639,9 +639,9 @@ class CallRuleManager(models.Manager):
 
 def rule_choices() -> list[tuple[str, str | Promise]]:
     # Read from the rules themselves, so that a new rule class is a choice at once.
-    from eligibility.rules import rule_choices as choices
+    from .rule_kinds import rule_kinds
 
-    return choices()
+    return rule_kinds().choices()
 
 
 class CallRule(models.Model):

@@ -59,11 +59,15 @@ class Progress:
         if total is not None:
             self.total = total
         self.done = done
-        if self.on_terminal:
-            self.stream.write("\r" + self.line())
-            self.stream.flush()
-            return
         now = self.clock()
+        if self.on_terminal:
+            # Redrawn at most ten times a second: a loop over thousands of rows need not
+            # spend its time writing to the terminal.
+            if self.last_line_at is None or now - self.last_line_at >= 0.1 or done >= self.total:
+                self.last_line_at = now
+                self.stream.write("\r" + self.line())
+                self.stream.flush()
+            return
         if self.last_line_at is None or now - self.last_line_at >= self.interval:
             self.write_line(now)
 

@@ -2,8 +2,11 @@
 import io
 
 from django.core.management.base import OutputWrapper
+import pytest
 
+from benchmarks.datagen import generate_submitted
 from config.progress import Progress
+from tests.consortium_factories import escp_call
 
 
 class Terminal(io.StringIO):
@@ -92,3 +95,22 @@ def test_a_command_output_wrapper_gets_the_bar_without_a_newline_per_redraw():
     progress.advance()
 
     assert terminal.getvalue().startswith("\r[") and "\n" not in terminal.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_benchmark_data_generator_reports_progress_after_each_chunk():
+    reported = []
+
+    generate_submitted(call=escp_call(), count=5, chunk=2,
+                       progress=lambda done, total: reported.append((done, total)))
+
+    assert reported == [(2, 5), (4, 5), (5, 5)]
+
+
+@pytest.mark.django_db
+def test_the_benchmark_data_generator_shows_its_progress_on_stderr_by_default(capsys):
+    generate_submitted(call=escp_call(), count=3, chunk=2)
+
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
+        "consortia generated: 100% (3/3 consortia generated"
+    )

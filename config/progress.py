@@ -11,7 +11,7 @@ and still show the command is alive.
     progress.finish()
 """
 import time
-from typing import Callable, TextIO
+from typing import Callable, TextIO, cast
 
 from django.core.management.base import OutputWrapper
 
@@ -36,7 +36,7 @@ class Progress:
     ) -> None:
         # A management command's OutputWrapper ends every write with a newline; the bar needs
         # to stay on its line, so it writes to the stream underneath.
-        self.stream: TextIO = stream._out if isinstance(stream, OutputWrapper) else stream
+        self.stream = cast(TextIO, stream._out) if isinstance(stream, OutputWrapper) else stream
         self.total = total
         self.label = label
         self.interval = interval

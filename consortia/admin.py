@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from audit.admin import RecordedInAdmin
 
-from .models import Consortium, Member, Submission
+from .models import Consortium, Member, RecheckRun, Submission
 
 
 def _is_submitted(consortium: Consortium | None) -> bool:
@@ -67,6 +68,34 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Submission._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecheckRun)
+class RecheckRunAdmin(admin.ModelAdmin):
+    """Re-check runs and how far each has come (``manage.py recheck_eligibility``): shown,
+    never changed here; the workers fill in the counts chunk by chunk."""
+
+    list_display = ["call", "checked_at", "on_workers", "progress", "checked", "changed",
+                    "verdict_changed", "chunks_failed", "finished_at"]
+    list_filter = ["call", "on_workers"]
+    list_select_related = ["call"]
+    date_hierarchy = "checked_at"
+
+    @admin.display(description=_("chunks done"))
+    def progress(self, run: RecheckRun) -> str:
+        return f"{run.chunks_done} / {run.chunks}"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in RecheckRun._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -1,7 +1,7 @@
 """Loading call fixtures is validated, reports every problem, and is all-or-nothing."""
 import copy
-import io
 from decimal import Decimal
+import io
 import json
 from pathlib import Path
 import re

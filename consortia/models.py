@@ -497,6 +497,13 @@ class SubmissionRecheck(models.Model):
         return f"{self.submission_id} re-checked {self.checked_at.isoformat()}: {self.verdict}"
 
 
+def snapshot_countries(snapshot: dict) -> list[str]:
+    """The members' country codes in a submission snapshot, each once, in member order."""
+    return list(dict.fromkeys(
+        member["country"] for member in snapshot.get("members", []) if member.get("country")
+    ))
+
+
 class RecheckRun(models.Model):
     """One run of ``manage.py recheck_eligibility`` over a call, and how far it has come.
 

@@ -145,6 +145,8 @@ def rush_environment(database_url: str, run: str) -> dict[str, str]:
         "TRUSTED_PROXY_COUNT": "1", "API_RATE_LIMIT": API_RATE,
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1", "EMAIL_USE_TLS": "0",
+        # The address the e-mails' links start with.
+        "SITE_URL": "http://127.0.0.1",
     })
     environment.pop("ACCOUNT_EMAILS_PER_CLIENT", None)
     return environment
@@ -397,7 +399,7 @@ def compare_rechecks(environment: dict, call: str, work: Path) -> dict | None:
     seconds = {}
     with (work / "recheck.log").open("w") as log:
         for how, options in (("in a process", []),
-                             ("on the worker", ["--workers", "--chunk-size", "25"])):
+                             ("on the worker", ["--workers", "--chunk-size", "10"])):
             began = time.monotonic()
             subprocess.run(
                 [sys.executable, "manage.py", "recheck_eligibility", "--call", call,

@@ -125,8 +125,9 @@ def free_port() -> int:
 
 
 def server_environment(database_url: str) -> dict[str, str]:
+    # One instance, on its own: no Redis (the deadline rush, tests/load/rush.py, adds it).
     environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("DJANGO_", "PYTEST"))}
+                   if not key.startswith(("DJANGO_", "PYTEST")) and key != "REDIS_URL"}
     environment.update({
         "DJANGO_SETTINGS_MODULE": "tests.load.settings",
         "DATABASE_URL": database_url,

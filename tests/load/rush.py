@@ -261,7 +261,21 @@ def run_rush_test(*, users: int = 200, before_deadline: int = 180, after_deadlin
         for process in processes:
             stop(process)
         admin_execute(server, f'DROP DATABASE IF EXISTS "{run}" WITH (FORCE)')
+        forget_the_run_in_redis(environment["REDIS_URL"], run)
     return result
+
+
+def forget_the_run_in_redis(url: str, run: str) -> None:
+    """Remove the run's keys (cache entries, its queue and Celery's binding of it)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"*{run}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 def move_deadline(database_url: str, call: str, seconds: int) -> datetime:

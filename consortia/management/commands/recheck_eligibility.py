@@ -37,7 +37,9 @@ class Command(BaseCommand):
                             help="do not show the progress on stderr")
         parser.add_argument("--workers", action="store_true",
                             help="hand the chunks to the Celery workers (with REDIS_URL; "
-                                 "without it they run here) and wait until all are done")
+                                 "without it they run here) and wait until all are done; "
+                                 "start them first (make worker). Interrupting the command "
+                                 "does not stop the run: its progress stays in the admin")
 
     def handle(self, *args, call: str, chunk_size: int, no_progress: bool, workers: bool,
                **options):

@@ -554,34 +554,32 @@ def call_submissions_recheck_on_workers(
 ) -> RecheckRun:
     """Start re-checking every standing submission of ``call`` on the workers.
 
-    The submissions are cut into chunks of ``chunk_size`` consecutive ids and each chunk is
-    handed to a worker (``consortia.tasks.recheck_chunk``) once the run is committed; each
-    chunk is checked and written in a transaction of its own, which adds its counts to the
-    returned :class:`RecheckRun` (reload it to follow the progress). Without a broker the
-    chunks run here, one after the other. The rows written are those of
-    :func:`call_submissions_recheck`.
+    The submissions standing now are cut into chunks of ``chunk_size`` (by id) and each
+    chunk is handed to a worker (``consortia.tasks.recheck_chunk``, with its submissions' ids)
+    once the run is committed; each chunk is checked and written in a transaction of its own,
+    which adds its counts to the returned :class:`RecheckRun` (reload it to follow the
+    progress). Without a broker the chunks run here, one after the other. The rows written
+    are those of :func:`call_submissions_recheck`.
     """
     from .tasks import recheck_chunk  # the tasks module calls this one
 
     checked_at = now or timezone.now()
     ids = list(Submission.objects.active().filter(consortium__call=call)
                .order_by("id").values_list("id", flat=True))
-    bounds = [(ids[start], ids[min(start + chunk_size, len(ids)) - 1])
-              for start in range(0, len(ids), chunk_size)]
+    chunks = [ids[start:start + chunk_size] for start in range(0, len(ids), chunk_size)]
     run = RecheckRun.objects.create(
         call=call, checked_at=checked_at, call_parameters_hash=call.parameters_hash(),
-        on_workers=True, submissions=len(ids), chunks=len(bounds),
-        finished_at=None if bounds else checked_at,
+        on_workers=True, submissions=len(ids), chunks=len(chunks),
+        finished_at=None if chunks else checked_at,
     )
-    for first, last in bounds:
-        transaction.on_commit(partial(recheck_chunk.delay, run.pk, first, last))
+    for chunk in chunks:
+        transaction.on_commit(partial(recheck_chunk.delay, run.pk, chunk))
     return run
 
 
-def recheck_run_chunk(*, run_id: int, first_submission_id: int,
-                      last_submission_id: int) -> None:
-    """Check the standing submissions of a run's call with ids from ``first_submission_id``
-    to ``last_submission_id`` and add their counts to the run, in one transaction.
+def recheck_run_chunk(*, run_id: int, submission_ids: list[int]) -> None:
+    """Check the submissions ``submission_ids`` of a run that still stand and add their
+    counts to the run, in one transaction.
 
     A chunk delivered twice is written once: if its rows are there, nothing is done. If the
     call's parameters changed since the run began, nothing is written and the chunk counts
@@ -591,15 +589,13 @@ def recheck_run_chunk(*, run_id: int, first_submission_id: int,
     if run.call.parameters_hash() != run.call_parameters_hash:
         _recheck_run_count(run_id, chunks_failed=1)
         event_log("recheck_chunk_refused", run=run_id, call=run.call.reference,
-                  first=first_submission_id, last=last_submission_id,
-                  reason="call_parameters_changed")
+                  submissions=len(submission_ids), reason="call_parameters_changed")
         return
     batch = _RecheckBatch.of(run.call, run.checked_at, run.call_parameters_hash)
-    rows = _standing_rows(run.call).filter(id__range=(first_submission_id, last_submission_id))
+    rows = _standing_rows(run.call).filter(id__in=submission_ids)
     with transaction.atomic():
         if SubmissionRecheck.objects.filter(
-            checked_at=run.checked_at, submission__consortium__call_id=run.call_id,
-            submission__gte=first_submission_id, submission__lte=last_submission_id,
+            checked_at=run.checked_at, submission__in=submission_ids,
         ).exists():
             return
         checked, changed, verdict_changed = batch.recheck(list(rows))

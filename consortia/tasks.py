@@ -5,7 +5,6 @@ from .services import recheck_run_chunk
 
 
 @shared_task(acks_late=True)
-def recheck_chunk(run_id: int, first_submission_id: int, last_submission_id: int) -> None:
+def recheck_chunk(run_id: int, submission_ids: list[int]) -> None:
     """One chunk of a re-check run (``recheck_eligibility --workers``)."""
-    recheck_run_chunk(run_id=run_id, first_submission_id=first_submission_id,
-                      last_submission_id=last_submission_id)
+    recheck_run_chunk(run_id=run_id, submission_ids=submission_ids)

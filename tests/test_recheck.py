@@ -260,7 +260,7 @@ def test_a_chunk_delivered_twice_is_written_and_counted_once():
     ids = list(Submission.objects.order_by("id").values_list("id", flat=True))
 
     for _delivery in range(2):
-        recheck_run_chunk(run_id=run.pk, first_submission_id=ids[0], last_submission_id=ids[-1])
+        recheck_run_chunk(run_id=run.pk, submission_ids=ids)
 
     run.refresh_from_db()
     assert SubmissionRecheck.objects.count() == 5
@@ -273,7 +273,7 @@ def test_a_chunk_is_refused_when_the_call_changed_after_the_run_began():
     lower_the_maximum_grant("280000.00")
     ids = list(Submission.objects.order_by("id").values_list("id", flat=True))
 
-    recheck_run_chunk(run_id=run.pk, first_submission_id=ids[0], last_submission_id=ids[-1])
+    recheck_run_chunk(run_id=run.pk, submission_ids=ids)
 
     run.refresh_from_db()
     assert SubmissionRecheck.objects.count() == 0
@@ -318,7 +318,7 @@ def test_the_admin_lists_each_run_with_its_chunks_done(admin_client):
     submissions_of_every_kind()
     run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=2)
     ids = list(Submission.objects.order_by("id").values_list("id", flat=True))
-    recheck_run_chunk(run_id=run.pk, first_submission_id=ids[0], last_submission_id=ids[1])
+    recheck_run_chunk(run_id=run.pk, submission_ids=ids[:2])
 
     response = admin_client.get(reverse("admin:consortia_recheckrun_changelist"))
 
@@ -345,3 +345,17 @@ def test_the_migration_gives_each_earlier_run_its_record_with_its_counts():
     assert {field: getattr(migrated, field if field != "call" else "call_id")
             for field in expected} == expected
     assert migrated.is_finished and migrated.finished_at == earlier.checked_at
+
+
+def test_a_chunk_checks_only_its_own_submissions_and_not_one_withdrawn_since_the_run_began():
+    owner = make_user()
+    first, withdrawn = submitted(owner, "FIRST"), submitted(owner, "WITHDRAWN")
+    run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=5)
+    consortium_withdraw(consortium=withdrawn.consortium, user=owner, now=BEFORE_ESCP_DEADLINE)
+    submitted(owner, "LATER")  # after the run began: not one of its submissions
+
+    recheck_run_chunk(run_id=run.pk, submission_ids=[first.pk, withdrawn.pk])
+
+    run.refresh_from_db()
+    assert list(SubmissionRecheck.objects.values_list("submission", flat=True)) == [first.pk]
+    assert (run.submissions, run.checked, run.chunks_done, run.is_finished) == (2, 1, 1, True)

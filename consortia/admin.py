@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from audit.admin import RecordedInAdmin
+from audit.admin import ReadOnlyAdmin, RecordedInAdmin
 
 from .models import Consortium, Member, RecheckRun, Submission
 
@@ -57,7 +57,7 @@ class ConsortiumAdmin(RecordedInAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     """Submissions are history: shown, never changed or deleted here."""
 
     list_display = ["consortium", "submitted_at", "submitted_by", "verdict", "withdrawn_at"]
@@ -66,21 +66,9 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_select_related = ["consortium", "submitted_by"]
     date_hierarchy = "submitted_at"
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Submission._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RecheckRun)
-class RecheckRunAdmin(admin.ModelAdmin):
+class RecheckRunAdmin(ReadOnlyAdmin):
     """Re-check runs and how far each has come (``manage.py recheck_eligibility``): shown,
     never changed here; the workers fill in the counts chunk by chunk."""
 
@@ -93,15 +81,3 @@ class RecheckRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("chunks done"))
     def progress(self, run: RecheckRun) -> str:
         return f"{run.chunks_done} / {run.chunks}"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in RecheckRun._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

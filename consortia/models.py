@@ -1,6 +1,6 @@
 """Consortia that applicants build for a call, their members, and their submissions."""
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -8,12 +8,9 @@ from django.utils.translation import get_language, gettext_lazy as _
 import pgtrigger
 
 from audit.models import refuse
+from calls.eccp import ECCP_URL_VALIDATOR
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
-
-ECCP_URL_VALIDATOR = RegexValidator(
-    r"^https://(www\.)?clustercollaboration\.eu(/|$)",
-    _("Enter the https address of the profile on clustercollaboration.eu."),
-)
+from eligibility.engine import Verdict
 
 
 class ConsortiumQuerySet(models.QuerySet):
@@ -332,7 +329,7 @@ class Submission(models.Model):
                 violation_error_message=_("This consortium is already submitted."),
             ),
             models.CheckConstraint(
-                condition=Q(verdict="eligible"),
+                condition=Q(verdict=Verdict.ELIGIBLE),
                 name="submission_verdict_eligible",
                 violation_error_message=_("Only an eligible consortium can be submitted."),
             ),
@@ -463,11 +460,6 @@ class SubmissionRecheck(models.Model):
     differs from the submission's. One run shares one ``checked_at``.
     """
 
-    class Verdict(models.TextChoices):
-        ELIGIBLE = "eligible", _("Eligible")
-        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
-        INCOMPLETE = "incomplete", _("Incomplete")
-
     submission = models.ForeignKey(
         Submission, on_delete=models.PROTECT, related_name="rechecks",
         verbose_name=_("submission"),
@@ -488,7 +480,7 @@ class SubmissionRecheck(models.Model):
                 fields=["submission", "checked_at"], name="recheck_once_per_run",
             ),
             models.CheckConstraint(
-                condition=Q(verdict__in=["eligible", "not_eligible", "incomplete"]),
+                condition=Q(verdict__in=Verdict.values),
                 name="recheck_verdict_known",
             ),
         ]

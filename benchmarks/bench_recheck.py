@@ -117,6 +117,7 @@ def run_on_workers(database: str, concurrency: int) -> dict:
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
+        forget_the_queue(child_environment["REDIS_URL"], queue)
     from consortia.models import RecheckRun
 
     run = RecheckRun.objects.latest()
@@ -125,6 +126,19 @@ def run_on_workers(database: str, concurrency: int) -> dict:
     return {"concurrency": concurrency,
             "seconds": round((run.finished_at - run.checked_at).total_seconds(), 3),
             "command_seconds": round(elapsed, 3), "chunks": run.chunks}
+
+
+def forget_the_queue(url: str, queue: str) -> None:
+    """Remove the benchmark's queue and Celery's bindings of it from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"*{queue}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 def same_rows_as_the_run_before() -> bool:

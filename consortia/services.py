@@ -647,9 +647,8 @@ def recheck_run_chunk(*, run_id: int, submission_ids: list[int]) -> None:
     """
     run = RecheckRun.objects.select_related("call").get(pk=run_id)
     if run.call.parameters_hash() != run.call_parameters_hash:
-        _recheck_run_count(run_id, chunks_failed=1)
-        event_log("recheck_chunk_refused", run=run_id, call=run.call.reference,
-                  submissions=len(submission_ids), reason="call_parameters_changed")
+        recheck_run_chunk_give_up(run_id=run_id, submission_ids=submission_ids,
+                                  reason="call_parameters_changed")
         return
     batch = _RecheckBatch.of(run.call, run.checked_at, run.call_parameters_hash)
     rows = _standing_rows(run.call).filter(id__in=submission_ids)
@@ -661,6 +660,14 @@ def recheck_run_chunk(*, run_id: int, submission_ids: list[int]) -> None:
         checked, changed, verdict_changed = batch.recheck(list(rows))
         _recheck_run_count(run_id, chunks_done=1, checked=checked, changed=changed,
                            verdict_changed=verdict_changed)
+
+
+def recheck_run_chunk_give_up(*, run_id: int, submission_ids: list[int], reason: str) -> None:
+    """Count a chunk that was not checked as failed (so that the run still ends), and say
+    why in the log."""
+    _recheck_run_count(run_id, chunks_failed=1)
+    event_log("recheck_chunk_failed", run=run_id, submissions=len(submission_ids),
+              first=submission_ids[0] if submission_ids else None, reason=reason)
 
 
 def _recheck_run_count(run_id: int, **counts: int) -> None:

@@ -4,6 +4,7 @@ import importlib
 import io
 
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.urls import reverse
 import pytest
 
@@ -359,3 +360,39 @@ def test_a_chunk_checks_only_its_own_submissions_and_not_one_withdrawn_since_the
     run.refresh_from_db()
     assert list(SubmissionRecheck.objects.values_list("submission", flat=True)) == [first.pk]
     assert (run.submissions, run.checked, run.chunks_done, run.is_finished) == (2, 1, 1, True)
+
+
+def test_a_chunk_the_database_refuses_is_tried_again(monkeypatch):
+    submissions_of_every_kind()
+    attempts = []
+    real_chunk = recheck_run_chunk
+
+    def refused_once(**arguments):
+        attempts.append(arguments["submission_ids"])
+        if len(attempts) == 1:
+            raise OperationalError("the server closed the connection")
+        real_chunk(**arguments)
+    monkeypatch.setattr("consortia.tasks.recheck_run_chunk", refused_once)
+    run_chunks_at_once(monkeypatch)
+
+    run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=5)
+
+    run.refresh_from_db()
+    assert len(attempts) == 2
+    assert (run.chunks_done, run.chunks_failed, run.checked) == (1, 0, 5)
+
+
+def test_a_chunk_the_database_keeps_refusing_counts_as_failed_and_the_run_ends(monkeypatch):
+    submissions_of_every_kind()
+
+    def always_refused(**arguments):
+        raise OperationalError("the server closed the connection")
+    monkeypatch.setattr("consortia.tasks.recheck_run_chunk", always_refused)
+    run_chunks_at_once(monkeypatch)
+
+    with pytest.raises(OperationalError):
+        call_submissions_recheck_on_workers(call=escp_call(), chunk_size=5)
+
+    run = RecheckRun.objects.get()
+    assert (run.chunks_done, run.chunks_failed) == (0, 1)
+    assert run.is_finished and run.finished_at is not None

@@ -116,7 +116,8 @@ class Command(BaseCommand):
             progress.finish()
         if run.chunks_failed:
             raise CommandError(
-                f"{run.chunks_failed:,} of {run.chunks:,} chunks were not checked: the call's "
-                "parameters changed during the run. Run the re-check again."
+                f"{run.chunks_failed:,} of {run.chunks:,} chunks were not checked (the log's "
+                "recheck_chunk_failed lines say why: the call's parameters changed during the "
+                "run, or the database refused the chunk). Run the re-check again."
             )
         return run

@@ -10,7 +10,7 @@ from tests.committed_data import postgresql_only, transactional_db  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, postgresql_only, pytest.mark.usefixtures("transactional_db")]
 
-BEFORE = [("calls", "0002_field_validators"), ("consortia", "0008_choice_fields_constraints")]
+BEFORE = [("calls", "0002_field_validators"), ("consortia", "0009_recheck_run")]
 COLUMNS = [
     "max_grant", "cofinancing_rate", "min_duration_months", "max_duration_months",
     "start_window_from", "start_window_to", "min_entities", "min_countries",

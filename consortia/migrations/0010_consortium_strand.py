@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('calls', '0005_remove_call_rule_columns'),
-        ('consortia', '0008_choice_fields_constraints'),
+        ('consortia', '0009_recheck_run'),
     ]
 
     operations = [

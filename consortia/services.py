@@ -18,6 +18,7 @@ from calls.models import Call, Region
 from eligibility.engine import Report, evaluate
 from eligibility.facts import ConsortiumFacts, build_call_parameters, member_facts, project_facts
 from eligibility.services import check_consortium
+from eligibility.wording import instant_text
 from reviews.services import submission_announce
 
 from .forms import BaseMemberFormSet, ConsortiumForm
@@ -79,9 +80,10 @@ class DeadlinePassed(ConsortiumActionRefused):
 
 
 def _instant(moment: datetime, call: Call) -> str:
-    """An instant to the second, in the call's deadline time zone, with its name."""
-    local = moment.astimezone(call.deadline_local.tzinfo)
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
+    """An instant to the second, in the call's deadline time zone, worded as the rules word it."""
+    return instant_text(
+        moment, call.deadline_timezone, call.deadline_local.tzinfo, seconds=True
+    )
 
 
 class NotEligible(ConsortiumActionRefused):

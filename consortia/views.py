@@ -19,6 +19,7 @@ from calls.models import Call
 from calls.templatetags.site_messages import IN_PAGE
 from config.middleware import request_arrived_at
 from eligibility.services import check_consortium
+from reviews.models import Review, review_standing
 
 from . import services
 from .forms import BaseMemberFormSet, ConsortiumForm, MemberChoices, MemberFormSet
@@ -40,12 +41,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for consortium in consortia:
         consortium.call = calls.setdefault(consortium.call_id, consortium.call)
     now = timezone.now()
+    latest_reviews = Review.objects.filter(
+        submission__consortium__in=consortia
+    ).latest_per_consortium()
     rows = [
         {
             "consortium": consortium,
             "submission": consortium.standing[0] if consortium.standing else None,
             # A submitted consortium shows the verdict it was submitted with.
             "report": None if consortium.standing else check_consortium(consortium, as_of=now),
+            "review": review_standing(
+                latest_reviews.get(consortium.pk), submitted=bool(consortium.standing)
+            ),
         }
         for consortium in consortia
     ]

@@ -12,8 +12,10 @@ from consortia.templatetags.consortium_display import verdict_label
 from ..models import (
     NOT_REVIEWED,
     Review,
+    ReviewStanding,
     ReviewStatus,
     may_review as user_may_review,
+    review_standing,
     snapshot_coordinator,
     snapshot_countries,
 )
@@ -32,6 +34,13 @@ def review_status_label(status: str | None) -> str:
     if not status or status == NOT_REVIEWED:
         return _("Not reviewed")
     return str(ReviewStatus(status).label) if status in ReviewStatus.values else status
+
+
+@register.simple_tag
+def review_standing_of(consortium: Consortium, latest_review: Review | None) -> ReviewStanding:
+    """``{% review_standing_of consortium reviews.0 as standing %}`` (``reviews.0`` of no
+    reviews is the template's empty string)."""
+    return review_standing(latest_review or None, submitted=not consortium.is_editable)
 
 
 @register.filter

@@ -22,6 +22,7 @@ from eligibility.wording import instant_text
 from reviews.services import submission_announce
 
 from .forms import BaseMemberFormSet, ConsortiumForm
+from .imports import MemberFile, check_rows
 from .models import Consortium, Member, Submission, SubmissionRecheck
 
 
@@ -197,6 +198,55 @@ def _record_draft_save(consortium: Consortium, form: ConsortiumForm, members: Ba
             call=consortium.call,
             details={"acronym": consortium.acronym, **{k: v for k, v in changes.items() if v}},
         )
+
+
+class MembersImportRefused(ConsortiumActionRefused):
+    """The imported rows no longer fit the consortium as it is now; ``problems`` says why."""
+
+    code = "import_refused"
+
+    def __init__(self, problems: list):
+        super().__init__(_("The members were not imported: the file no longer fits the "
+                           "consortium as it is now."))
+        self.problems = problems
+
+
+def consortium_members_import(
+    *, consortium: Consortium, member_file: MemberFile, replace: bool, user,
+) -> list[Member]:
+    """Add the members read from a file to a draft (or put them in place of its members,
+    with ``replace``), all of them or none.
+
+    The rows are checked again by the member form on the locked consortium, as it is at the
+    moment of writing; any problem raises :class:`MembersImportRefused` with every problem
+    and nothing is written. The change goes on the record like an edit of the members.
+    """
+    with transaction.atomic():
+        locked = _locked(consortium)
+        if locked.owner_id != user.pk:
+            raise PermissionDenied
+        if not locked.is_editable:
+            raise ConsortiumNotEditable()
+        members, problems = check_rows(member_file, locked, replace=replace)
+        if problems:
+            raise MembersImportRefused(problems)
+        removed = list(locked.members.order_by("-is_coordinator", "id")) if replace else []
+        for member in removed:
+            member.delete()
+        added = members.save(commit=False)
+        for member in added:
+            member.consortium = locked
+            member.save()
+        locked.save(update_fields=["updated_at"])
+        event_record(
+            action=Action.CONSORTIUM_EDITED, actor=user, consortium=locked, call=locked.call,
+            details={
+                "acronym": locked.acronym,
+                "members_added": [member.name for member in added],
+                **({"members_removed": [member.name for member in removed]} if removed else {}),
+            },
+        )
+    return added
 
 
 def _outcomes_in_every_language(consortium: Consortium, now: datetime) -> tuple[Report, list]:

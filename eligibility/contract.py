@@ -620,3 +620,37 @@ def region_lookup(
             message = _("%(code)s is not a %(classification)s NUTS 2 region") % context
         problems.append(Problem(("members", index, "region"), message))
     return problems, found
+
+
+def request_document(consortium) -> dict[str, Any]:
+    """A saved consortium as the check request this module reads (what the command line and
+    the API take): its call, its project and its members, nothing else. ``parse_check_request``
+    accepts it back as it is."""
+    project = {
+        "acronym": consortium.acronym,
+        "duration_months": consortium.duration_months,
+        "start_date": consortium.start_date.isoformat() if consortium.start_date else None,
+        "total_eligible_costs": _amount_text(consortium.total_eligible_costs),
+        "requested_grant": _amount_text(consortium.requested_grant),
+    }
+    members = []
+    for member in consortium.members.select_related("region").order_by("-is_coordinator", "id"):
+        row = {
+            "name": member.name,
+            "country": member.country_id,
+            "region": member.region.code if member.region_id else None,
+            "organisation_type": member.organisation_type or None,
+            "eccp_status": member.eccp_status or None,
+            "eccp_profile_url": member.eccp_profile_url or None,
+            "role": member.role,
+        }
+        members.append({key: value for key, value in row.items() if value is not None})
+    return {
+        "call": consortium.call.reference,
+        "project": {key: value for key, value in project.items() if value is not None},
+        "members": members,
+    }
+
+
+def _amount_text(amount: Decimal | None) -> str | None:
+    return None if amount is None else f"{amount:.2f}"

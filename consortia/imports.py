@@ -15,7 +15,7 @@ import zipfile
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import translation
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _, ngettext, pgettext_lazy
 import openpyxl
 from openpyxl.utils import get_column_letter
 
@@ -34,13 +34,13 @@ HEADER_ROW = 1
 
 # The template's columns, in order: the member form's field and the header naming it.
 COLUMNS = (
-    ("name", gettext_lazy("Legal name")),
-    ("country", gettext_lazy("Country")),
-    ("region", gettext_lazy("NUTS 2 region")),
-    ("organisation_type", gettext_lazy("Organisation type")),
-    ("eccp_status", gettext_lazy("ECCP status")),
-    ("eccp_profile_url", gettext_lazy("ECCP profile URL")),
-    ("is_coordinator", gettext_lazy("Coordinator")),
+    ("name", pgettext_lazy("spreadsheet column", "Legal name")),
+    ("country", pgettext_lazy("spreadsheet column", "Country")),
+    ("region", pgettext_lazy("spreadsheet column", "NUTS 2 region")),
+    ("organisation_type", pgettext_lazy("spreadsheet column", "Organisation type")),
+    ("eccp_status", pgettext_lazy("spreadsheet column", "ECCP status")),
+    ("eccp_profile_url", pgettext_lazy("spreadsheet column", "ECCP profile URL")),
+    ("is_coordinator", pgettext_lazy("spreadsheet column", "Coordinator")),
 )
 REQUIRED_COLUMNS = ("name",)
 YES = {"yes", "y", "da", "d", "x", "1", "true", "adevarat"}
@@ -275,7 +275,7 @@ def _header(cells: list[tuple[int, list]]) -> tuple[dict[int, str], dict[str, st
             ))
         else:
             fields[index] = field
-            columns[field] = f"{letter} “{name}”"
+            columns[field] = _("%(letter)s “%(header)s”") % {"letter": letter, "header": name}
     for field in REQUIRED_COLUMNS:
         if field not in columns and not problems:
             header = dict(COLUMNS)[field]

@@ -179,12 +179,12 @@ def _xlsx_cells(content: bytes) -> list[tuple[int, list]]:
         rows: list[tuple[int, list]] = []
         formulas: list[Problem] = []
         for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values = []
-            for cell in cells:
+            values: list = []
+            for column, cell in enumerate(cells, start=1):
                 if getattr(cell, "data_type", None) == "f":
                     formulas.append(Problem(
                         _("a formula; type its value instead"), number,
-                        get_column_letter(cell.column)
+                        get_column_letter(column)
                     ))
                     values.append(None)
                 else:
@@ -491,11 +491,11 @@ def form_problems(members: BaseMemberFormSet, member_file: MemberFile) -> list[P
 # The template.
 
 def template_xlsx(language: str) -> bytes:
-    """An XLSX workbook with the header row in ``language``, an example row's worth of
-    guidance on a second sheet, and the accepted values of each list column."""
+    """An XLSX workbook with the header row in ``language``, and on a second sheet what to
+    write in each column (the accepted values of the list columns among it)."""
     with translation.override(language):
         workbook = openpyxl.Workbook()
-        sheet = workbook.active
+        sheet = workbook.worksheets[0]
         sheet.title = _("Members")
         sheet.append(headers(language))
         for index, width in enumerate((40, 18, 16, 30, 34, 50, 14), start=1):

@@ -4,7 +4,9 @@ A national contact point (NCP) answers for one or more countries; an administrat
 account to them in the Django admin. The NCP reviews the standing submissions that involve an
 organisation from those countries: each review is a new row, never an edit of an earlier one.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.db import models
@@ -100,7 +102,8 @@ class ReviewQuerySet(models.QuerySet):
         """The latest of these reviews for each consortium (by its id), whichever of the
         consortium's submissions it reviewed; each with its submission."""
         latest: dict[int, Review] = {}
-        for review in self.select_related("submission").order_by("-created_at", "-id"):
+        reviews = self.select_related("submission").order_by("-created_at", "-id")
+        for review in cast(Iterable[Review], reviews):
             latest.setdefault(review.submission.consortium_id, review)
         return latest
 

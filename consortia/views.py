@@ -269,7 +269,7 @@ def members_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consortia/members_import.html", {
         "consortium": consortium, "call": consortium.call, "form": form,
         "problems": problems,
-    }, status=422 if problems else 200)
+    })
 
 
 @login_required
@@ -296,7 +296,7 @@ def members_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "consortia/members_import.html", {
                 "consortium": consortium, "call": consortium.call,
                 "form": MemberImportForm(), "problems": refused.problems,
-            }, status=409)
+            })
         del request.session[_import_session_key(consortium)]
         messages.success(request, ngettext(
             "%(count)d member imported. The eligibility check below reflects it.",
@@ -310,7 +310,7 @@ def members_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "consortia/members_import.html", {
             "consortium": consortium, "call": consortium.call, "form": MemberImportForm(),
             "problems": problems,
-        }, status=409)
+        })
     new_forms = members.forms[members.initial_form_count():]
     return render(request, "consortia/members_import_preview.html", {
         "consortium": consortium, "call": consortium.call,

@@ -173,7 +173,7 @@ def test_every_problem_is_named_with_its_row_and_column_and_nothing_is_saved(cli
 
     response = upload(client, draft, xlsx(rows))
 
-    assert response.status_code == 422
+    assert response.status_code == 200
     problems = problems_of(response)
     assert problems[0].startswith("Row 2, column B “Country”: “Atlantis” is not a country")
     assert any(p.startswith("Row 3, column A “Legal name”: Give the member's legal name")
@@ -210,7 +210,7 @@ def test_the_rows_are_checked_again_when_they_are_saved(client, draft):
 
     response = client.post(preview_url(draft))
 
-    assert response.status_code == 409
+    assert response.status_code == 200
     assert any("Row 3" in problem and "already member" in problem
                for problem in problems_of(response))
     assert draft.members.count() == 1
@@ -233,7 +233,7 @@ def test_the_rows_are_checked_again_when_they_are_saved(client, draft):
 def test_a_file_that_cannot_be_read_gets_a_clear_error(client, draft, upload_file, message):
     response = upload(client, draft, upload_file)
 
-    assert response.status_code in (200, 422)
+    assert response.status_code == 200
     assert any(message in problem for problem in problems_of(response)) or message in (
         response.content.decode()
     ), problems_of(response)

@@ -153,6 +153,7 @@ def test_an_advisory_finding_looks_and_reads_unlike_a_blocking_one(
     assert plural(language, "%(count)d blocking rule waiting for information",
                   "%(count)d blocking rules waiting for information", 1) in count
     check_page(f"consortium-advisory-{language}", screenshot=True)
+    panel.screenshot(path=check_page.screenshots / f"consortium-advisory-panel-{language}.png")
 
 
 def member_csv(language: str, rows: list[list[str]]) -> bytes:

@@ -244,6 +244,15 @@ def _import_session_key(consortium: Consortium) -> str:
     return f"member-import-{consortium.pk}"
 
 
+def _import_page(request: HttpRequest, consortium: Consortium,
+                 form: MemberImportForm | None = None,
+                 problems: list[imports.Problem] | None = None) -> HttpResponse:
+    return render(request, "consortia/members_import.html", {
+        "consortium": consortium, "call": consortium.call,
+        "form": form or MemberImportForm(), "problems": problems or [],
+    })
+
+
 @login_required
 def members_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a spreadsheet of members; a valid one is kept on the server for the preview."""
@@ -251,31 +260,27 @@ def members_import(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(consortium, HttpResponse):
         return consortium
     form = MemberImportForm(request.POST or None, request.FILES or None)
-    problems: list[imports.Problem] = []
-    if request.method == "POST" and form.is_valid():
-        replace = form.cleaned_data["mode"] == MemberImportForm.REPLACE
-        try:
-            member_file = imports.read_member_file(form.cleaned_data["file"], consortium)
-        except imports.FileRefused as refused:
-            problems = refused.problems
-        else:
-            _members, problems = imports.check_rows(member_file, consortium, replace=replace)
-            if not problems:
-                request.session[_import_session_key(consortium)] = {
-                    "file": member_file.to_session(), "replace": replace,
-                    "name": form.cleaned_data["file"].name[:200],
-                }
-                return redirect("consortia:members_import_preview", pk=consortium.pk)
-    return render(request, "consortia/members_import.html", {
-        "consortium": consortium, "call": consortium.call, "form": form,
-        "problems": problems,
-    })
+    if request.method != "POST" or not form.is_valid():
+        return _import_page(request, consortium, form)
+    replace = form.cleaned_data["mode"] == MemberImportForm.REPLACE
+    try:
+        member_file = imports.read_member_file(form.cleaned_data["file"], consortium)
+    except imports.FileRefused as refused:
+        return _import_page(request, consortium, form, refused.problems)
+    _members, problems = imports.check_rows(member_file, consortium, replace=replace)
+    if problems:
+        return _import_page(request, consortium, form, problems)
+    request.session[_import_session_key(consortium)] = {
+        "file": member_file.to_session(), "replace": replace,
+        "name": form.cleaned_data["file"].name[:200],
+    }
+    return redirect("consortia:members_import_preview", pk=consortium.pk)
 
 
 @login_required
 def members_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The members read from the file, shown before they are saved; saving them (POST)
-    checks them again on the consortium as it is then."""
+    """The members read from the file, shown before they are saved (checked again on the
+    consortium as it is now); a POST saves them, checked once more as they are written."""
     consortium = _editable_or_redirect(request, pk)
     if isinstance(consortium, HttpResponse):
         return consortium
@@ -286,31 +291,11 @@ def members_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("consortia:members_import", pk=consortium.pk)
     member_file = imports.MemberFile.from_session(stored["file"])
     if request.method == "POST":
-        try:
-            added = services.consortium_members_import(
-                consortium=consortium, member_file=member_file, replace=stored["replace"],
-                user=request.user,
-            )
-        except services.MembersImportRefused as refused:
-            del request.session[_import_session_key(consortium)]
-            return render(request, "consortia/members_import.html", {
-                "consortium": consortium, "call": consortium.call,
-                "form": MemberImportForm(), "problems": refused.problems,
-            })
-        del request.session[_import_session_key(consortium)]
-        messages.success(request, ngettext(
-            "%(count)d member imported. The eligibility check below reflects it.",
-            "%(count)d members imported. The eligibility check below reflects it.",
-            len(added),
-        ) % {"count": len(added)})
-        return redirect("consortia:detail", pk=consortium.pk)
+        return _members_import_save(request, consortium, member_file, stored["replace"])
     members, problems = imports.check_rows(member_file, consortium, replace=stored["replace"])
     if problems:
         del request.session[_import_session_key(consortium)]
-        return render(request, "consortia/members_import.html", {
-            "consortium": consortium, "call": consortium.call, "form": MemberImportForm(),
-            "problems": problems,
-        })
+        return _import_page(request, consortium, problems=problems)
     new_forms = members.forms[members.initial_form_count():]
     return render(request, "consortia/members_import_preview.html", {
         "consortium": consortium, "call": consortium.call,
@@ -318,6 +303,26 @@ def members_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "imported": [form.instance.snapshot() for form in new_forms],
         "removed": list(consortium.members.all()) if stored["replace"] else [],
     })
+
+
+def _members_import_save(request: HttpRequest, consortium: Consortium,
+                         member_file: imports.MemberFile, replace: bool) -> HttpResponse:
+    del request.session[_import_session_key(consortium)]
+    try:
+        added = services.consortium_members_import(
+            consortium=consortium, member_file=member_file, replace=replace, user=request.user,
+        )
+    except services.MembersImportRefused as refused:
+        return _import_page(request, consortium, problems=refused.problems)
+    except services.ConsortiumActionRefused as refusal:  # submitted meanwhile
+        messages.error(request, str(refusal))
+        return redirect("consortia:detail", pk=consortium.pk)
+    messages.success(request, ngettext(
+        "%(count)d member imported. The eligibility check below reflects it.",
+        "%(count)d members imported. The eligibility check below reflects it.",
+        len(added),
+    ) % {"count": len(added)})
+    return redirect("consortia:detail", pk=consortium.pk)
 
 
 IMPORT_TEMPLATES = {

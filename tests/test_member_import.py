@@ -366,3 +366,15 @@ def test_a_draft_with_gaps_downloads_without_the_missing_fields(client):
     assert "duration_months" not in document["project"]
     assert document["members"] == [{"name": "Cluster Solo", "role": "partner"}]
     parse_check_request(json.dumps(document))
+
+
+def test_the_service_refuses_a_consortium_submitted_since_the_preview():
+    from consortia.imports import MemberFile, Row
+    from consortia.services import ConsortiumNotEditable
+
+    submission = make_submission(make_user())
+    member_file = MemberFile(rows=[Row(2, {"name": "Cluster Late"})], columns={"name": "A"})
+    with pytest.raises(ConsortiumNotEditable):
+        consortium_members_import(consortium=submission.consortium, member_file=member_file,
+                                  replace=False, user=submission.consortium.owner)
+    assert submission.consortium.members.count() == 3

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -14,9 +15,16 @@ import openpyxl
 import pytest
 
 from audit.models import Action, Event
-from consortia.imports import MAX_FILE_BYTES, headers, template_csv, template_xlsx
+from consortia.imports import (
+    MAX_FILE_BYTES,
+    MemberFile,
+    Row,
+    headers,
+    template_csv,
+    template_xlsx,
+)
 from consortia.models import Consortium, Member
-from consortia.services import consortium_members_import
+from consortia.services import ConsortiumNotEditable, consortium_members_import
 from eligibility.contract import parse_check_request
 from eligibility.engine import evaluate
 from eligibility.services import check_consortium
@@ -308,10 +316,6 @@ def test_a_submitted_consortium_takes_no_import(client):
 
 
 def test_the_service_refuses_a_user_who_does_not_own_the_consortium(draft):
-    from django.core.exceptions import PermissionDenied
-
-    from consortia.imports import MemberFile, Row
-
     member_file = MemberFile(rows=[Row(2, {"name": "Cluster"})], columns={"name": "A"})
     with pytest.raises(PermissionDenied):
         consortium_members_import(consortium=draft, member_file=member_file, replace=False,
@@ -369,9 +373,6 @@ def test_a_draft_with_gaps_downloads_without_the_missing_fields(client):
 
 
 def test_the_service_refuses_a_consortium_submitted_since_the_preview():
-    from consortia.imports import MemberFile, Row
-    from consortia.services import ConsortiumNotEditable
-
     submission = make_submission(make_user())
     member_file = MemberFile(rows=[Row(2, {"name": "Cluster Late"})], columns={"name": "A"})
     with pytest.raises(ConsortiumNotEditable):

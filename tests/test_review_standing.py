@@ -164,3 +164,15 @@ def test_my_consortia_reads_every_latest_review_in_one_query(client, django_asse
     with django_assert_num_queries(1):
         by_consortium = latest.latest_per_consortium()
     assert len(by_consortium) == 3
+
+
+def test_the_report_names_the_reviews_status_beside_the_verdict_at_submission(client):
+    submission = make_submission(make_user())
+    reviewed(submission, "confirmed_ineligible", "Not a cluster.")
+    client.force_login(submission.consortium.owner)
+
+    html = client.get(reverse("consortia:report", args=[
+        submission.consortium_id, submission.pk])).content.decode()
+
+    facts = text_of(html[html.index('id="submission-heading"'):html.index('id="call-heading"')])
+    assert "Verdict at submission Eligible Contact point's review Confirmed ineligible" in facts

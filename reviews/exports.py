@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from calls.models import RuleCode
-from consortia.models import Submission, SubmissionQuerySet
+from consortia.models import Submission, SubmissionQuerySet, snapshot_countries
 
-from .models import NOT_REVIEWED, snapshot_coordinator, snapshot_countries
+from .models import NOT_REVIEWED, snapshot_coordinator
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

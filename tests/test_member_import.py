@@ -379,3 +379,23 @@ def test_the_service_refuses_a_consortium_submitted_since_the_preview():
         consortium_members_import(consortium=submission.consortium, member_file=member_file,
                                   replace=False, user=submission.consortium.owner)
     assert submission.consortium.members.count() == 3
+
+
+def test_the_csv_template_filled_in_is_read_back_with_its_byte_order_mark(client, draft):
+    rows = io.StringIO()
+    csv.writer(rows).writerows(PARTNERS)
+    filled = template_csv("ro") + rows.getvalue().encode("utf-8")
+
+    response = upload(client, draft, SimpleUploadedFile("sablon-membri-ro.csv", filled))
+
+    assert response.status_code == 302, problems_of(response)
+    client.post(preview_url(draft))
+    assert draft.members.count() == 3
+
+
+def test_values_under_a_column_without_header_are_not_ignored(client, draft):
+    rows = [[*ENGLISH, ""], ["Cluster", "RO", "", "", "", "", "yes", "forgotten"]]
+
+    problems = problems_of(upload(client, draft, xlsx(rows)))
+
+    assert problems == ["Row 1, column H: this column has values but no header"]

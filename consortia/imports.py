@@ -78,7 +78,7 @@ class FileRefused(Exception):
 @dataclass(frozen=True)
 class Row:
     """One member as read from the file: its row number, and the member form's data (strings,
-    as a browser would send them). ``columns`` names each field's column as the file does."""
+    as a browser would send them)."""
 
     number: int
     data: dict[str, str]

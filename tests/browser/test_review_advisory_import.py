@@ -201,6 +201,10 @@ def test_members_are_imported_from_a_spreadsheet_after_a_preview(
                 message=""))
     check_page(f"import-members-errors-{language}", screenshot=True)
     assert draft.members.count() == 3
+    page.set_viewport_size(PHONE)
+    assert not scrolls_sideways(page)
+    check_page(f"phone-import-members-errors-{language}", screenshot=True)
+    page.set_viewport_size(DESKTOP)
 
     # A valid file replacing the members: shown first, saved on confirmation.
     page.set_input_files("#id_file", files=[{

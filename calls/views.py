@@ -1,10 +1,11 @@
-import unicodedata
 
 from django.db.models import TextChoices
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+
+from config.text import reading_order
 
 from . import countries
 from .models import (
@@ -86,5 +87,4 @@ def eligible_countries_by_basis(call: Call) -> list[tuple[str, list[Country]]]:
 
 def name_sort_key(country: Country) -> str:
     """Sort names as a reader expects: accents do not move Ț or Ö to the end of the list."""
-    decomposed = unicodedata.normalize("NFKD", country.localized_name)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return reading_order(country.localized_name)

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _, ngettext, pgettext_lazy
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from calls.countries import all_codes, country_name, iso_code
-from calls.models import EccpStatus, OrganisationType, Region
+from calls.countries import country_name, iso_code
+from calls.models import Country, EccpStatus, OrganisationType, Region
 
 from .forms import MAX_MEMBERS, BaseMemberFormSet, MemberChoices, MemberFormSet
 from .models import Consortium, Member
+from .services import MemberDraft
 
 MAX_FILE_BYTES = 1024 * 1024
 # An XLSX file is a zip archive: what it unpacks to is limited too (a small file can unpack
@@ -301,7 +302,7 @@ def _choice_values(choices) -> dict[str, str]:
 
 def _country_values() -> dict[str, str]:
     accepted = {}
-    for code in all_codes():
+    for code in Country.objects.values_list("code", flat=True):
         for language in LANGUAGES:
             accepted[_folded(country_name(code, language))] = code
     return accepted
@@ -461,6 +462,12 @@ def check_rows(member_file: MemberFile, consortium: Consortium, *,
     problems += form_problems(members, member_file)
     problems.sort(key=lambda problem: (problem.row or 0, problem.column or ""))
     return members, problems
+
+
+def new_member_drafts(members: BaseMemberFormSet) -> list[MemberDraft]:
+    """The file's members, from a valid bound formset (see :func:`check_rows`), as the plain
+    values ``services.consortium_members_import`` saves."""
+    return [draft for draft in members.member_drafts() if draft.pk is None]
 
 
 def form_problems(members: BaseMemberFormSet, member_file: MemberFile) -> list[Problem]:

@@ -1,6 +1,6 @@
 """Consortia that applicants build for a call, their members, and their submissions."""
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -8,12 +8,9 @@ from django.utils.translation import get_language, gettext_lazy as _
 import pgtrigger
 
 from audit.models import refuse
+from calls.eccp import ECCP_URL_VALIDATOR
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
-
-ECCP_URL_VALIDATOR = RegexValidator(
-    r"^https://(www\.)?clustercollaboration\.eu(/|$)",
-    _("Enter the https address of the profile on clustercollaboration.eu."),
-)
+from eligibility.engine import Verdict
 
 
 class ConsortiumQuerySet(models.QuerySet):
@@ -137,6 +134,36 @@ class Consortium(models.Model):
             "requested_grant": _decimal_text(self.requested_grant),
             "members": [member.snapshot() for member in members],
         }
+
+    def check_request(self) -> dict:
+        """The consortium as the check request the command line and the API read
+        (``eligibility.contract``): its call, its project and its members, each field left
+        out while it is not known. ``parse_check_request`` accepts it back as it is."""
+        project = {
+            "acronym": self.acronym,
+            "duration_months": self.duration_months,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "total_eligible_costs": _decimal_text(self.total_eligible_costs),
+            "requested_grant": _decimal_text(self.requested_grant),
+        }
+        members = self.members.select_related("region").order_by("-is_coordinator", "id")
+        return {
+            "call": self.call.reference,
+            "project": _known(project),
+            "members": [_known({
+                "name": member.name,
+                "country": member.country_id,
+                "region": member.region.code if member.region else None,
+                "organisation_type": member.organisation_type or None,
+                "eccp_status": member.eccp_status or None,
+                "eccp_profile_url": member.eccp_profile_url or None,
+                "role": member.role,
+            }) for member in members],
+        }
+
+
+def _known(values: dict) -> dict:
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _decimal_text(amount) -> str | None:
@@ -332,7 +359,7 @@ class Submission(models.Model):
                 violation_error_message=_("This consortium is already submitted."),
             ),
             models.CheckConstraint(
-                condition=Q(verdict="eligible"),
+                condition=Q(verdict=Verdict.ELIGIBLE),
                 name="submission_verdict_eligible",
                 violation_error_message=_("Only an eligible consortium can be submitted."),
             ),
@@ -463,11 +490,6 @@ class SubmissionRecheck(models.Model):
     differs from the submission's. One run shares one ``checked_at``.
     """
 
-    class Verdict(models.TextChoices):
-        ELIGIBLE = "eligible", _("Eligible")
-        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
-        INCOMPLETE = "incomplete", _("Incomplete")
-
     submission = models.ForeignKey(
         Submission, on_delete=models.PROTECT, related_name="rechecks",
         verbose_name=_("submission"),
@@ -488,7 +510,7 @@ class SubmissionRecheck(models.Model):
                 fields=["submission", "checked_at"], name="recheck_once_per_run",
             ),
             models.CheckConstraint(
-                condition=Q(verdict__in=["eligible", "not_eligible", "incomplete"]),
+                condition=Q(verdict__in=Verdict.values),
                 name="recheck_verdict_known",
             ),
         ]

@@ -1,7 +1,9 @@
 """Writes that touch a consortium and its members or submissions: each atomic, each checking
 its preconditions on the locked consortium row at the moment of writing."""
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 from typing import Callable, NamedTuple
 
@@ -18,14 +20,13 @@ from audit.services import event_log, event_record
 from calls.models import Call, Region
 from eligibility.engine import Report, evaluate
 from eligibility.facts import ConsortiumFacts, build_call_parameters, member_facts, project_facts
+from eligibility.member_set import member_set_findings
 from eligibility.services import check_consortium
 from eligibility.wording import instant_text
 from outbox.emails import email_render, recipient_language
 from outbox.models import Kind
 from outbox.services import Outgoing, messages_write
 
-from .forms import BaseMemberFormSet, ConsortiumForm
-from .imports import MemberFile, check_rows
 from .models import Consortium, Member, Submission, SubmissionRecheck, snapshot_countries
 
 
@@ -145,56 +146,115 @@ def _locked(consortium: Consortium) -> Consortium:
     )
 
 
-def consortium_draft_save(
-    *, form: ConsortiumForm, members: BaseMemberFormSet, owner=None
-) -> Consortium:
-    """Save a draft's project data and its member rows together, or nothing.
+@dataclass(frozen=True)
+class ProjectDraft:
+    """A draft's project data as the applicant gives it."""
 
-    ``form`` and ``members`` are valid bound forms of the same consortium; a new consortium
-    needs its ``owner`` and already carries its call. Refused when the consortium was
-    submitted meanwhile.
+    acronym: str
+    title: str = ""
+    duration_months: int | None = None
+    start_date: date | None = None
+    total_eligible_costs: Decimal | None = None
+    requested_grant: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class MemberDraft:
+    """One member of a draft as the applicant gives it; ``pk`` names a member already saved."""
+
+    name: str
+    country_id: str | None = None
+    region_id: int | None = None
+    organisation_type: str = ""
+    eccp_status: str = ""
+    eccp_profile_url: str = ""
+    is_coordinator: bool = False
+    pk: int | None = None
+
+
+PROJECT_DRAFT_FIELDS = tuple(field.name for field in fields(ProjectDraft))
+MEMBER_DRAFT_FIELDS = tuple(field.name for field in fields(MemberDraft) if field.name != "pk")
+
+
+def consortium_draft_save(
+    *, consortium: Consortium, project: ProjectDraft, members: Sequence[MemberDraft],
+    removed: Collection[int] = (), owner=None,
+) -> Consortium:
+    """Save a draft's project data and its members together, or nothing.
+
+    ``members`` are the members given, their shape already checked (the consortium page's
+    forms do it): one with a ``pk`` is changed where it differs, one without is added; the
+    saved members whose keys are in ``removed`` are removed, and the others stay as they
+    are. A new consortium needs its ``owner`` and already carries its call. Refused when the
+    consortium was submitted meanwhile.
     """
     with transaction.atomic():
-        consortium = form.instance
         creating = consortium.pk is None
         if creating:
             consortium.owner = owner
-        elif not _locked(consortium).is_editable:
-            raise ConsortiumNotEditable()
-        consortium = form.save()
-        members.instance = consortium
-        rows = members.save(commit=False)
-        for member in members.deleted_objects:
+            stored = None
+        else:
+            stored = _locked(consortium)
+            if not stored.is_editable:
+                raise ConsortiumNotEditable()
+        changed_fields = [
+            name for name in PROJECT_DRAFT_FIELDS
+            if stored is not None and getattr(stored, name) != getattr(project, name)
+        ]
+        consortium = _project_save(consortium, project)
+        saved = {member.pk: member for member in consortium.members.order_by(
+            "-is_coordinator", "id")} if not creating else {}
+        removed_members = [member for pk, member in saved.items() if pk in removed]
+        for member in removed_members:
             member.delete()
+        added, changed = [], []
+        for draft in members:
+            values = {name: getattr(draft, name) for name in MEMBER_DRAFT_FIELDS}
+            if draft.pk is None:
+                added.append(Member(consortium=consortium, **values))
+                continue
+            member = saved[draft.pk]
+            if any(getattr(member, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(member, name, value)
+                changed.append(member)
         # The database allows one coordinator at a time: save the one who steps down first.
-        for member in sorted(rows, key=lambda member: member.is_coordinator):
-            member.consortium = consortium
+        for member in sorted(changed + added, key=lambda member: member.is_coordinator):
             member.save()
-        _record_draft_save(consortium, form, members, creating, actor=owner or consortium.owner)
+        actor = owner or consortium.owner
+        if creating:
+            _record_creation(consortium, actor=actor)
+        else:
+            _record_edit(consortium, actor=actor, changes={
+                "fields": changed_fields,
+                "members_added": [member.name for member in added],
+                "members_changed": [member.name for member in changed],
+                "members_removed": [member.name for member in removed_members],
+            })
     return consortium
 
 
-def _record_draft_save(consortium: Consortium, form: ConsortiumForm, members: BaseMemberFormSet,
-                       creating: bool, actor) -> None:
-    """One record entry for the save: the creation, or the edit with what it changed (none
-    when nothing changed)."""
-    if creating:
-        event_record(
-            action=Action.CONSORTIUM_CREATED, actor=actor, consortium=consortium,
-            call=consortium.call,
-            details={
-                "acronym": consortium.acronym,
-                "members": [member.name for member in consortium.members.order_by(
-                    "-is_coordinator", "id")],
-            },
-        )
-        return
-    changes = {
-        "fields": list(form.changed_data),
-        "members_added": [member.name for member in members.new_objects],
-        "members_changed": [member.name for member, _fields in members.changed_objects],
-        "members_removed": [member.name for member in members.deleted_objects],
-    }
+def _project_save(consortium: Consortium, project: ProjectDraft) -> Consortium:
+    for name in PROJECT_DRAFT_FIELDS:
+        setattr(consortium, name, getattr(project, name))
+    consortium.save()
+    return consortium
+
+
+def _record_creation(consortium: Consortium, *, actor) -> None:
+    event_record(
+        action=Action.CONSORTIUM_CREATED, actor=actor, consortium=consortium,
+        call=consortium.call,
+        details={
+            "acronym": consortium.acronym,
+            "members": [member.name for member in consortium.members.order_by(
+                "-is_coordinator", "id")],
+        },
+    )
+
+
+def _record_edit(consortium: Consortium, *, actor, changes: dict[str, list[str]]) -> None:
+    """The edit and what it changed; nothing when nothing changed."""
     if any(changes.values()):
         event_record(
             action=Action.CONSORTIUM_EDITED, actor=actor, consortium=consortium,
@@ -215,14 +275,15 @@ class MembersImportRefused(ConsortiumActionRefused):
 
 
 def consortium_members_import(
-    *, consortium: Consortium, member_file: MemberFile, replace: bool, user,
+    *, consortium: Consortium, members: Sequence[MemberDraft], replace: bool, user,
 ) -> list[Member]:
-    """Add the members read from a file to a draft (or put them in place of its members,
-    with ``replace``), all of them or none.
+    """Add ``members`` (read from a file, their shape checked by the member form) to a
+    draft, or put them in place of its members with ``replace``: all of them or none.
 
-    The rows are checked again by the member form on the locked consortium, as it is at the
-    moment of writing; any problem raises :class:`MembersImportRefused` with every problem
-    and nothing is written. The change goes on the record like an edit of the members.
+    What spans the members is checked again on the locked consortium, as it is at the moment
+    of writing (one coordinator, no organisation twice); a problem raises
+    :class:`MembersImportRefused` and nothing is written. The change goes on the record like
+    an edit of the members.
     """
     with transaction.atomic():
         locked = _locked(consortium)
@@ -230,26 +291,44 @@ def consortium_members_import(
             raise PermissionDenied
         if not locked.is_editable:
             raise ConsortiumNotEditable()
-        members, problems = check_rows(member_file, locked, replace=replace)
+        current = list(locked.members.order_by("-is_coordinator", "id"))
+        kept = [] if replace else current
+        problems = _member_set_problems(
+            [(member.name, member.is_coordinator) for member in kept]
+            + [(draft.name, draft.is_coordinator) for draft in members]
+        )
         if problems:
             raise MembersImportRefused(problems)
-        removed = list(locked.members.order_by("-is_coordinator", "id")) if replace else []
+        removed = current if replace else []
         for member in removed:
             member.delete()
-        added = members.save(commit=False)
-        for member in added:
-            member.consortium = locked
+        added = [
+            Member(consortium=locked, **{name: getattr(draft, name)
+                                         for name in MEMBER_DRAFT_FIELDS})
+            for draft in members
+        ]
+        # The database allows one coordinator at a time: the one who steps in comes last.
+        for member in sorted(added, key=lambda member: member.is_coordinator):
             member.save()
         locked.save(update_fields=["updated_at"])
-        event_record(
-            action=Action.CONSORTIUM_EDITED, actor=user, consortium=locked, call=locked.call,
-            details={
-                "acronym": locked.acronym,
-                "members_added": [member.name for member in added],
-                **({"members_removed": [member.name for member in removed]} if removed else {}),
-            },
-        )
+        _record_edit(locked, actor=user, changes={
+            "members_added": [member.name for member in added],
+            "members_removed": [member.name for member in removed],
+        })
     return added
+
+
+def _member_set_problems(members: list[tuple[str, bool]]) -> list[str]:
+    findings = member_set_findings(members)
+    problems = [
+        str(_("“%(name)s” is already a member.") % {"name": members[position][0]})
+        for position in findings.repeats
+    ]
+    if len(findings.coordinators) != 1:
+        problems.append(str(_(
+            "The consortium would have %(count)d coordinators; it needs exactly one."
+        ) % {"count": len(findings.coordinators)}))
+    return problems
 
 
 def _outcomes_in_every_language(consortium: Consortium, now: datetime) -> tuple[Report, list]:

@@ -17,11 +17,10 @@ from django.utils.translation import get_language, gettext as _, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from calls.models import Call
-from calls.templatetags.site_messages import IN_PAGE
 from config.middleware import request_arrived_at
-from eligibility.contract import request_document, to_json
+from config.templatetags.site_messages import IN_PAGE
+from eligibility.contract import to_json
 from eligibility.services import check_consortium
-from reviews.models import Review, review_standing
 
 from . import imports, services
 from .forms import (
@@ -49,18 +48,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for consortium in consortia:
         consortium.call = calls.setdefault(consortium.call_id, consortium.call)
     now = timezone.now()
-    latest_reviews = Review.objects.filter(
-        submission__consortium__in=consortia
-    ).latest_per_consortium()
     rows = [
         {
             "consortium": consortium,
             "submission": consortium.standing[0] if consortium.standing else None,
             # A submitted consortium shows the verdict it was submitted with.
             "report": None if consortium.standing else check_consortium(consortium, as_of=now),
-            "review": review_standing(
-                latest_reviews.get(consortium.pk), submitted=bool(consortium.standing)
-            ),
         }
         for consortium in consortia
     ]
@@ -112,7 +105,9 @@ def _consortium_form_page(request: HttpRequest, consortium: Consortium) -> HttpR
     elif _both_valid(form, members):
         try:
             consortium = services.consortium_draft_save(
-                form=form, members=members, owner=request.user
+                consortium=consortium, project=form.project_draft(),
+                members=members.member_drafts(), removed=members.removed_members(),
+                owner=request.user,
             )
         except services.ConsortiumActionRefused as refusal:
             messages.error(request, str(refusal))
@@ -308,9 +303,13 @@ def members_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def _members_import_save(request: HttpRequest, consortium: Consortium,
                          member_file: imports.MemberFile, replace: bool) -> HttpResponse:
     del request.session[_import_session_key(consortium)]
+    members, problems = imports.check_rows(member_file, consortium, replace=replace)
+    if problems:
+        return _import_page(request, consortium, problems=problems)
     try:
         added = services.consortium_members_import(
-            consortium=consortium, member_file=member_file, replace=replace, user=request.user,
+            consortium=consortium, members=imports.new_member_drafts(members),
+            replace=replace, user=request.user,
         )
     except services.MembersImportRefused as refused:
         return _import_page(request, consortium, problems=refused.problems)
@@ -354,7 +353,7 @@ def download_json(request: HttpRequest, pk: int) -> HttpResponse:
         Consortium.objects.owned_by(request.user).select_related("call"), pk=pk
     )
     response = HttpResponse(
-        to_json(request_document(consortium)), content_type="application/json; charset=utf-8"
+        to_json(consortium.check_request()), content_type="application/json; charset=utf-8"
     )
     filename = slugify(consortium.acronym) or "consortium"
     response["Content-Disposition"] = f'attachment; filename="{filename}.json"'

@@ -17,14 +17,17 @@ import pytest
 from audit.models import Action, Event
 from consortia.imports import (
     MAX_FILE_BYTES,
-    MemberFile,
-    Row,
     headers,
     template_csv,
     template_xlsx,
 )
 from consortia.models import Consortium, Member
-from consortia.services import ConsortiumNotEditable, consortium_members_import
+from consortia.services import (
+    ConsortiumNotEditable,
+    MemberDraft,
+    MembersImportRefused,
+    consortium_members_import,
+)
 from eligibility.contract import parse_check_request
 from eligibility.engine import evaluate
 from eligibility.services import check_consortium
@@ -316,10 +319,9 @@ def test_a_submitted_consortium_takes_no_import(client):
 
 
 def test_the_service_refuses_a_user_who_does_not_own_the_consortium(draft):
-    member_file = MemberFile(rows=[Row(2, {"name": "Cluster"})], columns={"name": "A"})
     with pytest.raises(PermissionDenied):
-        consortium_members_import(consortium=draft, member_file=member_file, replace=False,
-                                  user=make_user("other@example.org"))
+        consortium_members_import(consortium=draft, members=[MemberDraft(name="Cluster")],
+                                  replace=False, user=make_user("other@example.org"))
 
 
 # The JSON download, accepted back by the API and the command line.
@@ -374,9 +376,9 @@ def test_a_draft_with_gaps_downloads_without_the_missing_fields(client):
 
 def test_the_service_refuses_a_consortium_submitted_since_the_preview():
     submission = make_submission(make_user())
-    member_file = MemberFile(rows=[Row(2, {"name": "Cluster Late"})], columns={"name": "A"})
     with pytest.raises(ConsortiumNotEditable):
-        consortium_members_import(consortium=submission.consortium, member_file=member_file,
+        consortium_members_import(consortium=submission.consortium,
+                                  members=[MemberDraft(name="Cluster Late")],
                                   replace=False, user=submission.consortium.owner)
     assert submission.consortium.members.count() == 3
 
@@ -399,3 +401,20 @@ def test_values_under_a_column_without_header_are_not_ignored(client, draft):
     problems = problems_of(upload(client, draft, xlsx(rows)))
 
     assert problems == ["Row 1, column H: this column has values but no header"]
+
+
+def test_the_service_checks_the_member_set_again_on_the_locked_consortium():
+    consortium = make_consortium(make_user(), practice_call())
+
+    with pytest.raises(MembersImportRefused) as refused:
+        consortium_members_import(
+            consortium=consortium, replace=False, user=consortium.owner,
+            members=[MemberDraft(name="CLUSTER NORTE"), MemberDraft(name="Cluster Sud",
+                                                                    is_coordinator=True)],
+        )
+
+    assert refused.value.problems == [
+        "“CLUSTER NORTE” is already a member.",
+        "The consortium would have 2 coordinators; it needs exactly one.",
+    ]
+    assert consortium.members.count() == 3

@@ -8,22 +8,21 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from calls.countries import country_name
 from calls.models import Call, EccpStatus, OrganisationType, RegionCategory, RuleCode
-from eligibility.engine import Findings
+from eligibility.engine import Findings, Verdict
 
 register = template.Library()
 
-VERDICT_LABELS = {
-    "eligible": _("Eligible"),
-    "not_eligible": _("Not eligible"),
-    "incomplete": _("Incomplete"),
-}
 VERDICT_STYLES = {"eligible": "success", "not_eligible": "danger", "incomplete": "warning"}
 STATUS_LABELS = {"pass": _("Pass"), "fail": _("Fail"), "missing": _("Missing")}
 
 
 @register.filter
 def verdict_label(verdict) -> str:
-    return str(VERDICT_LABELS.get(str(verdict), verdict))
+    """The verdict in words (:class:`eligibility.engine.Verdict`'s label)."""
+    try:
+        return str(Verdict(str(verdict)).label)
+    except ValueError:
+        return str(verdict)
 
 
 @register.filter

@@ -36,6 +36,22 @@ def review_status_label(status: str | None) -> str:
 
 
 @register.simple_tag
+def with_review_standing(rows: list[dict]) -> list[dict]:
+    """``{% with_review_standing rows as rows %}``: each row of "My consortia" (a dict with
+    its ``consortium``) with ``review``, where the consortium stands with the contact points;
+    every latest review read in one query."""
+    latest = Review.objects.filter(
+        submission__consortium__in=[row["consortium"] for row in rows]
+    ).latest_per_consortium()
+    return [
+        {**row, "review": review_standing(
+            latest.get(row["consortium"].pk), submitted=not row["consortium"].is_editable
+        )}
+        for row in rows
+    ]
+
+
+@register.simple_tag
 def review_standing_of(consortium: Consortium, latest_review: Review | None) -> ReviewStanding:
     """``{% review_standing_of consortium reviews.0 as standing %}`` (``reviews.0`` of no
     reviews is the template's empty string)."""

@@ -278,3 +278,24 @@ MemberFormSet = cast(type[BaseMemberFormSet], forms.inlineformset_factory(
     can_delete=True, can_delete_extra=False, max_num=MAX_MEMBERS, validate_max=True,
     absolute_max=MAX_MEMBERS,
 ))
+
+
+class MemberImportForm(forms.Form):
+    """The spreadsheet of members to import, and whether its members join or replace the
+    current ones. What the file holds is read by ``consortia.imports``."""
+
+    ADD, REPLACE = "add", "replace"
+
+    file = forms.FileField(
+        label=_("Spreadsheet of members (XLSX or CSV)"),
+        help_text=_("One row per member under the template's header row; at most 1 MiB."),
+        error_messages={"required": _("Choose the file to import."),
+                        "empty": _("The file is empty.")},
+    )
+    mode = forms.ChoiceField(
+        label=_("What the file's members do"), widget=forms.RadioSelect, initial=ADD,
+        choices=[
+            (ADD, _("Join the current members")),
+            (REPLACE, _("Replace the current members")),
+        ],
+    )

@@ -146,6 +146,36 @@ class Consortium(models.Model):
             "members": [member.snapshot() for member in members],
         }
 
+    def check_request(self) -> dict:
+        """The consortium as the check request the command line and the API read
+        (``eligibility.contract``): its call, its project and its members, each field left
+        out while it is not known. ``parse_check_request`` accepts it back as it is."""
+        project = {
+            "acronym": self.acronym,
+            "duration_months": self.duration_months,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "total_eligible_costs": _decimal_text(self.total_eligible_costs),
+            "requested_grant": _decimal_text(self.requested_grant),
+        }
+        members = self.members.select_related("region").order_by("-is_coordinator", "id")
+        return {
+            "call": self.call.reference,
+            "project": _known(project),
+            "members": [_known({
+                "name": member.name,
+                "country": member.country_id,
+                "region": member.region.code if member.region else None,
+                "organisation_type": member.organisation_type or None,
+                "eccp_status": member.eccp_status or None,
+                "eccp_profile_url": member.eccp_profile_url or None,
+                "role": member.role,
+            }) for member in members],
+        }
+
+
+def _known(values: dict) -> dict:
+    return {key: value for key, value in values.items() if value is not None}
+
 
 def _decimal_text(amount) -> str | None:
     return None if amount is None else str(amount)

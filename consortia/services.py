@@ -26,7 +26,9 @@ from eligibility.facts import (
     member_facts,
     project_facts,
 )
+from eligibility.member_set import member_set_findings
 from eligibility.services import check_consortium
+from eligibility.wording import instant_text
 from outbox.emails import email_render, recipient_language
 from outbox.models import Kind
 from outbox.services import Outgoing, messages_write
@@ -96,9 +98,10 @@ class DeadlinePassed(ConsortiumActionRefused):
 
 
 def _instant(moment: datetime, call: Call) -> str:
-    """An instant to the second, in the call's deadline time zone, with its name."""
-    local = moment.astimezone(call.deadline_local.tzinfo)
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
+    """An instant to the second, in the call's deadline time zone, worded as the rules word it."""
+    return instant_text(
+        moment, call.deadline_timezone, call.deadline_local.tzinfo, seconds=True
+    )
 
 
 class NotEligible(ConsortiumActionRefused):
@@ -271,6 +274,74 @@ def _record_edit(consortium: Consortium, *, actor, changes: dict[str, list[str]]
             call=consortium.call,
             details={"acronym": consortium.acronym, **{k: v for k, v in changes.items() if v}},
         )
+
+
+class MembersImportRefused(ConsortiumActionRefused):
+    """The imported rows no longer fit the consortium as it is now; ``problems`` says why."""
+
+    code = "import_refused"
+
+    def __init__(self, problems: list):
+        super().__init__(_("The members were not imported: the file no longer fits the "
+                           "consortium as it is now."))
+        self.problems = problems
+
+
+def consortium_members_import(
+    *, consortium: Consortium, members: Sequence[MemberDraft], replace: bool, user,
+) -> list[Member]:
+    """Add ``members`` (read from a file, their shape checked by the member form) to a
+    draft, or put them in place of its members with ``replace``: all of them or none.
+
+    What spans the members is checked again on the locked consortium, as it is at the moment
+    of writing (one coordinator, no organisation twice); a problem raises
+    :class:`MembersImportRefused` and nothing is written. The change goes on the record like
+    an edit of the members.
+    """
+    with transaction.atomic():
+        locked = _locked(consortium)
+        if locked.owner_id != user.pk:
+            raise PermissionDenied
+        if not locked.is_editable:
+            raise ConsortiumNotEditable()
+        current = list(locked.members.order_by("-is_coordinator", "id"))
+        kept = [] if replace else current
+        problems = _member_set_problems(
+            [(member.name, member.is_coordinator) for member in kept]
+            + [(draft.name, draft.is_coordinator) for draft in members]
+        )
+        if problems:
+            raise MembersImportRefused(problems)
+        removed = current if replace else []
+        for member in removed:
+            member.delete()
+        added = [
+            Member(consortium=locked, **{name: getattr(draft, name)
+                                         for name in MEMBER_DRAFT_FIELDS})
+            for draft in members
+        ]
+        # The database allows one coordinator at a time: the one who steps in comes last.
+        for member in sorted(added, key=lambda member: member.is_coordinator):
+            member.save()
+        locked.save(update_fields=["updated_at"])
+        _record_edit(locked, actor=user, changes={
+            "members_added": [member.name for member in added],
+            "members_removed": [member.name for member in removed],
+        })
+    return added
+
+
+def _member_set_problems(members: list[tuple[str, bool]]) -> list[str]:
+    findings = member_set_findings(members)
+    problems = [
+        str(_("“%(name)s” is already a member.") % {"name": members[position][0]})
+        for position in findings.repeats
+    ]
+    if len(findings.coordinators) != 1:
+        problems.append(str(_(
+            "The consortium would have %(count)d coordinators; it needs exactly one."
+        ) % {"count": len(findings.coordinators)}))
+    return problems
 
 
 def _outcomes_in_every_language(consortium: Consortium, now: datetime) -> tuple[Report, list]:

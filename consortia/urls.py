@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/submissions/<int:submission_pk>/", views.report, name="report"),
+    path("<int:pk>/import/", views.members_import, name="members_import"),
+    path("<int:pk>/import/preview/", views.members_import_preview,
+         name="members_import_preview"),
+    path("import-template.<str:file_format>", views.members_import_template,
+         name="members_import_template"),
+    path("<int:pk>/consortium.json", views.download_json, name="download_json"),
 ]

@@ -7,21 +7,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext as _, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from calls.models import Call
 from config.middleware import request_arrived_at
 from config.templatetags.site_messages import IN_PAGE
+from eligibility.contract import to_json
 from eligibility.services import check_consortium
 
-from . import services
-from .forms import BaseMemberFormSet, ConsortiumForm, MemberChoices, MemberFormSet
+from . import imports, services
+from .forms import (
+    BaseMemberFormSet,
+    ConsortiumForm,
+    MemberChoices,
+    MemberFormSet,
+    MemberImportForm,
+)
 from .models import Consortium, Submission
 
 MAX_BLANK_ROWS = 10
@@ -216,3 +224,139 @@ def report(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
         "start_date": parse_date(submission.snapshot.get("start_date") or ""),
         "outcomes": submission.outcomes_for_display,
     })
+
+
+def _editable_or_redirect(request: HttpRequest, pk: int) -> Consortium | HttpResponse:
+    consortium = get_object_or_404(
+        Consortium.objects.owned_by(request.user).select_related("call", "call__programme"),
+        pk=pk,
+    )
+    if not consortium.is_editable:
+        messages.error(request, str(services.ConsortiumNotEditable()))
+        return redirect("consortia:detail", pk=consortium.pk)
+    return consortium
+
+
+def _import_session_key(consortium: Consortium) -> str:
+    return f"member-import-{consortium.pk}"
+
+
+def _import_page(request: HttpRequest, consortium: Consortium,
+                 form: MemberImportForm | None = None,
+                 problems: list[imports.Problem] | None = None) -> HttpResponse:
+    return render(request, "consortia/members_import.html", {
+        "consortium": consortium, "call": consortium.call,
+        "form": form or MemberImportForm(), "problems": problems or [],
+    })
+
+
+@login_required
+def members_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a spreadsheet of members; a valid one is kept on the server for the preview."""
+    consortium = _editable_or_redirect(request, pk)
+    if isinstance(consortium, HttpResponse):
+        return consortium
+    form = MemberImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _import_page(request, consortium, form)
+    replace = form.cleaned_data["mode"] == MemberImportForm.REPLACE
+    try:
+        member_file = imports.read_member_file(form.cleaned_data["file"], consortium)
+    except imports.FileRefused as refused:
+        return _import_page(request, consortium, form, refused.problems)
+    _members, problems = imports.check_rows(member_file, consortium, replace=replace)
+    if problems:
+        return _import_page(request, consortium, form, problems)
+    request.session[_import_session_key(consortium)] = {
+        "file": member_file.to_session(), "replace": replace,
+        "name": form.cleaned_data["file"].name[:200],
+    }
+    return redirect("consortia:members_import_preview", pk=consortium.pk)
+
+
+@login_required
+def members_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The members read from the file, shown before they are saved (checked again on the
+    consortium as it is now); a POST saves them, checked once more as they are written."""
+    consortium = _editable_or_redirect(request, pk)
+    if isinstance(consortium, HttpResponse):
+        return consortium
+    stored = request.session.get(_import_session_key(consortium))
+    if not stored:
+        messages.error(request, _("There is no imported file to confirm. Choose the file "
+                                  "again."))
+        return redirect("consortia:members_import", pk=consortium.pk)
+    member_file = imports.MemberFile.from_session(stored["file"])
+    if request.method == "POST":
+        return _members_import_save(request, consortium, member_file, stored["replace"])
+    members, problems = imports.check_rows(member_file, consortium, replace=stored["replace"])
+    if problems:
+        del request.session[_import_session_key(consortium)]
+        return _import_page(request, consortium, problems=problems)
+    new_forms = members.forms[members.initial_form_count():]
+    return render(request, "consortia/members_import_preview.html", {
+        "consortium": consortium, "call": consortium.call,
+        "file_name": stored["name"], "replace": stored["replace"],
+        "imported": [form.instance.snapshot() for form in new_forms],
+        "removed": list(consortium.members.all()) if stored["replace"] else [],
+    })
+
+
+def _members_import_save(request: HttpRequest, consortium: Consortium,
+                         member_file: imports.MemberFile, replace: bool) -> HttpResponse:
+    del request.session[_import_session_key(consortium)]
+    members, problems = imports.check_rows(member_file, consortium, replace=replace)
+    if problems:
+        return _import_page(request, consortium, problems=problems)
+    try:
+        added = services.consortium_members_import(
+            consortium=consortium, members=imports.new_member_drafts(members),
+            replace=replace, user=request.user,
+        )
+    except services.MembersImportRefused as refused:
+        return _import_page(request, consortium, problems=refused.problems)
+    except services.ConsortiumActionRefused as refusal:  # submitted meanwhile
+        messages.error(request, str(refusal))
+        return redirect("consortia:detail", pk=consortium.pk)
+    messages.success(request, ngettext(
+        "%(count)d member imported. The eligibility check below reflects it.",
+        "%(count)d members imported. The eligibility check below reflects it.",
+        len(added),
+    ) % {"count": len(added)})
+    return redirect("consortia:detail", pk=consortium.pk)
+
+
+IMPORT_TEMPLATES = {
+    "xlsx": (imports.template_xlsx,
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (imports.template_csv, "text/csv; charset=utf-8"),
+}
+
+
+@login_required
+@require_safe
+def members_import_template(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The spreadsheet template, its header row in the page's language."""
+    if file_format not in IMPORT_TEMPLATES:
+        raise Http404
+    build, content_type = IMPORT_TEMPLATES[file_format]
+    language = (get_language() or "en").split("-")[0]
+    response = HttpResponse(build(language), content_type=content_type)
+    name = _("members-template")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{language}.{file_format}"'
+    return response
+
+
+@login_required
+@require_safe
+def download_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """The consortium as the JSON document the command line and the API check."""
+    consortium = get_object_or_404(
+        Consortium.objects.owned_by(request.user).select_related("call"), pk=pk
+    )
+    response = HttpResponse(
+        to_json(consortium.check_request()), content_type="application/json; charset=utf-8"
+    )
+    filename = slugify(consortium.acronym) or "consortium"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    return response

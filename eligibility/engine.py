@@ -4,6 +4,7 @@ Nothing stops at the first failure: the report carries one outcome per configure
 each with what was found, what the call requires, where the call says so and what would
 fix it.
 """
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from .wording import language_fixed
 
 BLOCKING = Severity.BLOCKING.value
 
-__all__ = ["Outcome", "Report", "Status", "Verdict", "evaluate", "verdict_of"]
+__all__ = ["Findings", "Outcome", "Report", "Status", "Verdict", "evaluate", "verdict_of"]
 
 
 class Verdict(models.TextChoices):
@@ -29,6 +30,39 @@ class Verdict(models.TextChoices):
     ELIGIBLE = "eligible", gettext_lazy("Eligible")
     NOT_ELIGIBLE = "not_eligible", gettext_lazy("Not eligible")
     INCOMPLETE = "incomplete", gettext_lazy("Incomplete")
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """How many outcomes ask for the applicant's attention, by kind.
+
+    ``blocking``: blocking rules that fail (each stops a submission); ``missing``: blocking
+    rules still waiting for facts; ``advisory``: advisory rules that fail or wait for facts,
+    which never change the verdict.
+    """
+
+    blocking: int
+    missing: int
+    advisory: int
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome | Mapping[str, Any]]) -> "Findings":
+        """Count ``outcomes``: a report's, or a submission's as stored (plain dicts)."""
+        blocking = missing = advisory = 0
+        for outcome in outcomes:
+            if isinstance(outcome, Mapping):
+                severity, status = outcome.get("severity"), outcome.get("status")
+            else:
+                severity, status = outcome.severity, outcome.status
+            if status in (Status.PASS, Status.NOT_CHECKED):
+                continue  # a rule not checked asks nothing of the applicant
+            if severity != BLOCKING:
+                advisory += 1
+            elif status == Status.FAIL:
+                blocking += 1
+            else:
+                missing += 1
+        return cls(blocking=blocking, missing=missing, advisory=advisory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +78,10 @@ class Report:
     @property
     def is_eligible(self) -> bool:
         return self.verdict == Verdict.ELIGIBLE
+
+    @property
+    def findings(self) -> Findings:
+        return Findings.of(self.outcomes)
 
     def outcome(self, rule: str) -> Outcome | None:
         return next((outcome for outcome in self.outcomes if outcome.rule == rule), None)

@@ -16,6 +16,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext_noop
 
 from calls.countries import country_name as _country_name
+from calls.templatetags.call_formatting import ZONE_NAMES
 from config import text
 
 _fixed_language: ContextVar[str | None] = ContextVar("eligibility_language", default=None)
@@ -104,11 +105,20 @@ def day_text(day: date) -> str:
     return _day(day, current_language())
 
 
+@lru_cache(maxsize=64)
+def _zone_words(language: str, zone_name: str) -> str:
+    with translation.override(language):
+        return str(ZONE_NAMES.get(zone_name, zone_name))
+
+
 def instant_text(instant: datetime, zone_name: str, tzinfo, *, seconds: bool = False) -> str:
-    """The instant in the given time zone, e.g. "8 March 2018 17:00 (Europe/Brussels)"."""
+    """The instant in the given time zone, worded as the call pages word it: "8 March 2018
+    17:00 Brussels time (CET)" (the zone in words where the pages have words for it, else its
+    IANA name; then the abbreviation in force at that instant)."""
     local = instant.astimezone(tzinfo)
     clock = local.strftime("%H:%M:%S" if seconds else "%H:%M")
-    return f"{day_text(local.date())} {clock} ({zone_name})"
+    zone = _zone_words(current_language(), zone_name)
+    return f"{day_text(local.date())} {clock} {zone} ({local.tzname()})"
 
 
 def country_name(code: str) -> str:

@@ -4,6 +4,10 @@ A national contact point (NCP) answers for one or more countries; an administrat
 account to them in the Django admin. The NCP reviews the standing submissions that involve an
 organisation from those countries: each review is a new row, never an edit of an earlier one.
 """
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
@@ -88,6 +92,15 @@ class ReviewQuerySet(models.QuerySet):
     def delete(self):
         raise ReviewIsAppendOnly("A review is never deleted.")
 
+    def latest_per_consortium(self) -> dict[int, "Review"]:
+        """The latest of these reviews for each consortium (by its id), whichever of the
+        consortium's submissions it reviewed; each with its submission."""
+        latest: dict[int, Review] = {}
+        reviews = self.select_related("submission").order_by("-created_at", "-id")
+        for review in cast(Iterable[Review], reviews):
+            latest.setdefault(review.submission.consortium_id, review)
+        return latest
+
 
 class Review(models.Model):
     """A reviewer's view of one submission. A later review supersedes, never edits, this one."""
@@ -168,6 +181,90 @@ def review_queue(user):
         .annotate(review_status=_latest_review("status"), reviewed_at=_latest_review("created_at"))
         .order_by("-submitted_at", "-pk")
     )
+
+
+NOT_SUBMITTED = "not_submitted"
+
+# What the applicant should do after each state of the review, said where the review is shown.
+APPLICANT_ADVICE = {
+    ReviewStatus.CONFIRMED_ELIGIBLE: _(
+        "The contact point agrees with the automatic check. Nothing more is needed here: "
+        "apply through the call's own channel before the deadline. The funding body makes "
+        "its own checks."
+    ),
+    ReviewStatus.CONFIRMED_INELIGIBLE: _(
+        "The contact point finds the consortium ineligible, whatever the automatic check "
+        "says. Read their comment; to apply, withdraw the submission, change the consortium "
+        "and submit it again before the deadline, or ask the contact point."
+    ),
+    ReviewStatus.CLARIFICATION_REQUESTED: _(
+        "The contact point needs more information before confirming. Read their comment and "
+        "answer them; if the consortium must change, withdraw the submission, change it and "
+        "submit it again before the deadline."
+    ),
+    NOT_REVIEWED: _(
+        "A national contact point of a member's country will review the submission; you "
+        "will get an e-mail when they record their review."
+    ),
+    NOT_SUBMITTED: _(
+        "A national contact point of a member's country reviews the consortium once it is "
+        "submitted."
+    ),
+}
+WITHDRAWN_ADVICE = _(
+    "This review is of a submission that was withdrawn. Submit the consortium again when it "
+    "is ready: the new submission gets a review of its own."
+)
+
+
+@dataclass(frozen=True)
+class ReviewStanding:
+    """Where a consortium stands with the contact points, as its applicant is told.
+
+    ``state`` is the latest review's status, ``not_reviewed`` (submitted, no review of the
+    standing submission yet) or ``not_submitted`` (a draft never reviewed). A draft whose
+    withdrawn submission was reviewed keeps that review, marked as of a withdrawn submission.
+    """
+
+    state: str
+    review: Review | None = None
+
+    @property
+    def label(self) -> str:
+        if self.state == NOT_SUBMITTED:
+            return str(_("Not submitted yet"))
+        if self.state == NOT_REVIEWED:
+            return str(_("Not reviewed"))
+        return str(ReviewStatus(self.state).label)
+
+    @property
+    def of_withdrawn_submission(self) -> bool:
+        return self.review is not None and self.review.submission.is_withdrawn
+
+    @property
+    def advice(self) -> str:
+        if self.of_withdrawn_submission:
+            return str(WITHDRAWN_ADVICE)
+        return str(APPLICANT_ADVICE[self.state])
+
+    @property
+    def asks_for_action(self) -> bool:
+        """The review asks the applicant to act (an ineligible finding or a question)."""
+        return self.state in {
+            ReviewStatus.CONFIRMED_INELIGIBLE, ReviewStatus.CLARIFICATION_REQUESTED
+        }
+
+
+def review_standing(latest_review: Review | None, *, submitted: bool) -> ReviewStanding:
+    """The standing of a consortium (``submitted`` or a draft) whose latest review, of any of
+    its submissions, is ``latest_review``."""
+    if latest_review is not None and not latest_review.submission.is_withdrawn:
+        return ReviewStanding(latest_review.status, latest_review)
+    if submitted:
+        return ReviewStanding(NOT_REVIEWED)
+    if latest_review is not None:
+        return ReviewStanding(latest_review.status, latest_review)
+    return ReviewStanding(NOT_SUBMITTED)
 
 
 # Reading a submission's snapshot: what was submitted, not what the consortium is now.

@@ -180,6 +180,27 @@ consortia:report(pk,submission_pk)    a        POST    login        405         
 consortia:report(pk,submission_pk)    b        GET     login        404          200          404          404          404
 consortia:report(pk,submission_pk)    mixed    GET     login        404          404          404          404          404
 consortia:report(pk,submission_pk)    missing  GET     login        404          404          404          404          404
+consortia:members_import(pk)          draft    GET     login        200          404          404          404          404
+consortia:members_import(pk)          draft    POST    login        200          404          404          404          404
+consortia:members_import(pk)          a        GET     login        302          404          404          404          404
+consortia:members_import(pk)          a        POST    login        302          404          404          404          404
+consortia:members_import(pk)          missing  GET     login        404          404          404          404          404
+consortia:members_import(pk)          missing  POST    login        404          404          404          404          404
+# Nothing read from a file in this session: back to the import page.
+consortia:members_import_preview(pk)  draft    GET     login        302          404          404          404          404
+consortia:members_import_preview(pk)  draft    POST    login        302          404          404          404          404
+consortia:members_import_preview(pk)  a        GET     login        302          404          404          404          404
+consortia:members_import_preview(pk)  a        POST    login        302          404          404          404          404
+consortia:members_import_preview(pk)  missing  GET     login        404          404          404          404          404
+consortia:members_import_preview(pk)  missing  POST    login        404          404          404          404          404
+consortia:members_import_template(file_format)  a  GET  login       200          200          200          200          200
+consortia:members_import_template(file_format)  a  POST login       405          405          405          405          405
+consortia:members_import_template(file_format)  missing  GET  login  404         404          404          404          404
+consortia:members_import_template(file_format)  missing  POST login  405         405          405          405          405
+consortia:download_json(pk)           a        GET     login        200          404          404          404          404
+consortia:download_json(pk)           a        POST    login        405          405          405          405          405
+consortia:download_json(pk)           missing  GET     login        404          404          404          404          404
+consortia:download_json(pk)           missing  POST    login        405          405          405          405          405
 reviews:queue                         -        GET     login        403          403          200          200          200
 reviews:queue                         -        POST    login        403          403          405          405          405
 reviews:overview                      -        GET     login        403          403          200          200          200
@@ -204,6 +225,9 @@ REDIRECTS = {
     ("consortia:edit(pk)", "a"): "/consortia/{a}/",
     ("consortia:submit(pk)", "a"): "/consortia/{a}/",
     ("consortia:withdraw(pk)", "draft"): "/consortia/{draft}/",
+    ("consortia:members_import(pk)", "a"): "/consortia/{a}/",
+    ("consortia:members_import_preview(pk)", "draft"): "/consortia/{draft}/import/",
+    ("consortia:members_import_preview(pk)", "a"): "/consortia/{a}/",
 }
 
 
@@ -261,6 +285,9 @@ class World:
             ("consortia:report(pk,submission_pk)", "missing"): {
                 "pk": MISSING_ID, "submission_pk": MISSING_ID,
             },
+            ("consortia:members_import_template(file_format)", "a"): {"file_format": "xlsx"},
+            ("consortia:members_import_template(file_format)", "missing"): {
+                "file_format": "pdf"},
             ("reviews:detail(pk)", "a"): {"pk": a.pk},
             ("reviews:detail(pk)", "b"): {"pk": b.pk},
             ("reviews:detail(pk)", "missing"): {"pk": MISSING_ID},
@@ -359,7 +386,8 @@ ACTING_ON_POST = {
     "admin:calls_call_changelist", "accounts:signup", "accounts:activate",
     "accounts:password_reset", "accounts:profile", "login", "logout", "password_change", "password_reset",
     "password_reset_confirm", "consortia:create", "consortia:edit",
-    "consortia:submit", "consortia:withdraw", "reviews:detail",
+    "consortia:submit", "consortia:withdraw", "consortia:members_import",
+    "consortia:members_import_preview", "reviews:detail",
 }
 # Read-only views the walk cannot open as a reader: the page after a sign-up needs the address
 # the sign-up left in the session. Their refusal of a POST is tested on its own below.

@@ -259,7 +259,21 @@ def test_the_deadline_outcome_speaks_in_the_calls_time_zone():
     at = datetime.fromisoformat("2018-03-08T15:59:59+00:00")
     outcome = outcome_of(check(at=at), "deadline")
     assert outcome.actual == "2018-03-08T16:59:59+01:00"
-    assert "16:59:59" in outcome.message and "Europe/Brussels" in outcome.message
+    assert "16:59:59 Brussels time (CET)" in outcome.message
+    assert "Europe/Brussels" not in outcome.message
+
+
+def test_the_deadline_outcome_words_the_zone_as_the_call_pages_do_in_romanian():
+    at = datetime.fromisoformat("2018-03-08T15:59:59+00:00")
+    with translation.override("ro"):
+        outcome = outcome_of(check(at=at), "deadline")
+    assert "16:59:59 ora Bruxelles-ului (CET)" in outcome.message
+
+
+def test_a_deadline_in_summer_time_names_the_summer_abbreviation():
+    deadline = datetime.fromisoformat("2018-06-08T17:00:00+02:00")
+    outcome = outcome_of(check(at=deadline - timedelta(days=1), deadline=deadline), "deadline")
+    assert "17:00 Brussels time (CEST)" in outcome.message
 
 
 def test_organisation_type_and_eccp_failures_name_the_members_and_what_is_accepted():

@@ -155,7 +155,7 @@ def test_a_draft_that_breaks_call_rules_saves_and_the_panel_says_why(client, app
     assert statuses["max_grant"] == "pass"
     for label in ("Pass", "Fail", "Missing"):
         assert f">{label}</span>" in html
-    assert "Advisory: does not change the verdict" in html
+    assert "Advisory — does not block" in html
     assert "Call text §6.2" in html
     assert reverse("eligibility:call_rules", args=[call.reference]) in html
 

@@ -37,9 +37,10 @@ def test_a_submit_that_arrived_in_time_but_was_judged_late_says_both_instants(ca
                           arrived_at=BEFORE_ESCP_DEADLINE)
 
     assert str(refused.value) == (
-        "Your request arrived at 2018-03-08 16:59:59 CET, before the deadline "
-        "(2018-03-08 17:00:00 CET), but could only be judged at 2018-03-08 17:00:02 CET, after "
-        "it: the instant a request is judged counts. Nothing was submitted or withdrawn."
+        "Your request arrived at 8 March 2018 16:59:59 Brussels time (CET), before the "
+        "deadline (8 March 2018 17:00:00 Brussels time (CET)), but could only be judged at "
+        "8 March 2018 17:00:02 Brussels time (CET), after it: the instant a request is judged "
+        "counts. Nothing was submitted or withdrawn."
     )
     line = logged(caplog)[-1]
     assert (line["event"], line["reason"]) == ("submission_refused", "deadline_passed")
@@ -64,7 +65,7 @@ def test_a_withdrawal_judged_late_names_both_instants_too():
         consortium_withdraw(consortium=submission.consortium, user=submission.consortium.owner,
                             now=AT_ESCP_DEADLINE, arrived_at=BEFORE_ESCP_DEADLINE)
 
-    assert "arrived at 2018-03-08 16:59:59 CET" in str(refused.value)
+    assert "arrived at 8 March 2018 16:59:59 Brussels time (CET)" in str(refused.value)
 
 
 def test_through_the_page_the_instant_the_request_arrived_is_taken_before_it_waits(
@@ -83,8 +84,8 @@ def test_through_the_page_the_instant_the_request_arrived_is_taken_before_it_wai
             response = client.post(reverse("consortia:submit", args=[consortium.pk]), follow=True)
 
     page = response.content.decode()
-    assert "arrived at 2018-03-08 16:59:59 CET, before the deadline" in page
-    assert "judged at 2018-03-08 17:00:02 CET" in page
+    assert "arrived at 8 March 2018 16:59:59 Brussels time (CET), before the deadline" in page
+    assert "judged at 8 March 2018 17:00:02 Brussels time (CET)" in page
     line = logged(caplog)[-1]
     assert datetime.fromisoformat(line["arrived_at"]) == BEFORE_ESCP_DEADLINE
     assert datetime.fromisoformat(line["at"]) == BEFORE_ESCP_DEADLINE + timedelta(seconds=3)

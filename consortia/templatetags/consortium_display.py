@@ -3,11 +3,12 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from calls.countries import country_name
 from calls.models import Call, EccpStatus, OrganisationType, RegionCategory
-from eligibility.engine import Verdict
+from eligibility.engine import Findings, Verdict
 from eligibility.rules import rule_title
 
 register = template.Library()
@@ -37,6 +38,32 @@ def verdict_style(verdict) -> str:
 @register.filter
 def outcome_status_label(status) -> str:
     return str(STATUS_LABELS.get(str(status), status))
+
+
+@register.filter
+def findings_text(outcomes) -> str:
+    """"2 blocking problems, 1 advisory note": what a list of outcomes (a report's, or a
+    submission's as stored) asks of the applicant, counted by kind."""
+    findings = Findings.of(outcomes)
+    if findings.blocking:
+        parts = [ngettext(
+            "%(count)d blocking problem", "%(count)d blocking problems", findings.blocking
+        ) % {"count": findings.blocking}]
+    else:
+        parts = [gettext("no blocking problem")]
+    if findings.missing:
+        parts.append(ngettext(
+            "%(count)d blocking rule waiting for information",
+            "%(count)d blocking rules waiting for information",
+            findings.missing,
+        ) % {"count": findings.missing})
+    if findings.advisory:
+        parts.append(ngettext(
+            "%(count)d advisory note", "%(count)d advisory notes", findings.advisory
+        ) % {"count": findings.advisory})
+    else:
+        parts.append(gettext("no advisory note"))
+    return capfirst(", ".join(parts))
 
 
 @register.filter

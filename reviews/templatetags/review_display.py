@@ -12,8 +12,10 @@ from consortia.templatetags.consortium_display import verdict_label
 from ..models import (
     NOT_REVIEWED,
     Review,
+    ReviewStanding,
     ReviewStatus,
     may_review as user_may_review,
+    review_standing,
     snapshot_coordinator,
 )
 
@@ -31,6 +33,29 @@ def review_status_label(status: str | None) -> str:
     if not status or status == NOT_REVIEWED:
         return _("Not reviewed")
     return str(ReviewStatus(status).label) if status in ReviewStatus.values else status
+
+
+@register.simple_tag
+def with_review_standing(rows: list[dict]) -> list[dict]:
+    """``{% with_review_standing rows as rows %}``: each row of "My consortia" (a dict with
+    its ``consortium``) with ``review``, where the consortium stands with the contact points;
+    every latest review read in one query."""
+    latest = Review.objects.filter(
+        submission__consortium__in=[row["consortium"] for row in rows]
+    ).latest_per_consortium()
+    return [
+        {**row, "review": review_standing(
+            latest.get(row["consortium"].pk), submitted=not row["consortium"].is_editable
+        )}
+        for row in rows
+    ]
+
+
+@register.simple_tag
+def review_standing_of(consortium: Consortium, latest_review: Review | None) -> ReviewStanding:
+    """``{% review_standing_of consortium reviews.0 as standing %}`` (``reviews.0`` of no
+    reviews is the template's empty string)."""
+    return review_standing(latest_review or None, submitted=not consortium.is_editable)
 
 
 @register.filter

@@ -18,7 +18,7 @@ from calls.models import Call, Country, EccpStatus, OrganisationType, Region
 from config.forms import AmountField, LocalDateField
 from eligibility.facts import call_parameters
 
-from .models import ECCP_URL_VALIDATOR, Consortium, Member
+from .models import ECCP_URL_VALIDATOR, Consortium, Declaration, Member, MemberRole
 
 MAX_MEMBERS = 50
 
@@ -98,12 +98,14 @@ class ConsortiumForm(forms.ModelForm):
         model = Consortium
         fields = [
             "acronym", "title", "duration_months", "start_date", "total_eligible_costs",
-            "requested_grant",
+            "requested_grant", "fstp_costs", "other_costs",
         ]
         field_classes = {
             "start_date": LocalDateField,
             "total_eligible_costs": AmountField,
             "requested_grant": AmountField,
+            "fstp_costs": AmountField,
+            "other_costs": AmountField,
         }
         help_texts = {
             "acronym": _("A short name for the project; you can change it later."),
@@ -113,6 +115,14 @@ class ConsortiumForm(forms.ModelForm):
                 "In euro, with at most two decimals, for example 466,666.67."
             ),
             "requested_grant": _("In euro, with at most two decimals; the call caps the grant."),
+            "fstp_costs": _(
+                "Optional, for calls that fund cost categories at different rates: the part "
+                "of the eligible costs passed on to third parties (cascade funding)."
+            ),
+            "other_costs": _(
+                "Optional, with the line above: all other eligible costs. Together they make "
+                "the total eligible costs."
+            ),
         }
         error_messages = {
             "acronym": {"required": _("Give the project an acronym, even a provisional one.")},
@@ -132,18 +142,48 @@ ECCP_PROFILE_ADDRESS = RegexValidator(
 )
 
 
+# The coordinator is marked by its own box; the list offers the other roles.
+ROLES_BESIDE_THE_COORDINATOR = [
+    (value, label) for value, label in MemberRole.choices if value != MemberRole.COORDINATOR
+]
+
+
+class RoleField(forms.ChoiceField):
+    """The role of a member who is not the coordinator; left empty, a beneficiary. An empty
+    value and "beneficiary" are the same, so that an untouched new row stays unchanged."""
+
+    def has_changed(self, initial, data) -> bool:
+        default = MemberRole.BENEFICIARY.value
+        return str(initial or default) != str(data or default)
+
+
 class MemberForm(forms.ModelForm):
     eccp_profile_url = forms.URLField(
         label=_("ECCP profile URL"), required=False, assume_scheme="https",
         validators=[ECCP_PROFILE_ADDRESS],
         help_text=_("The https address of the published profile on clustercollaboration.eu."),
     )
+    role = RoleField(
+        label=_("Role, if not the coordinator"), required=False,
+        choices=ROLES_BESIDE_THE_COORDINATOR,
+        help_text=_("Beneficiaries sign the grant agreement; affiliated entities are linked "
+                    "to a beneficiary; associated partners take part without funding. Left "
+                    "empty: beneficiary."),
+    )
+    declarations = forms.MultipleChoiceField(
+        label=_("Declarations"), required=False, choices=Declaration.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what applies to this member. EU law excludes Russian entities over "
+                    "50 % publicly owned or controlled (not eligible), and forbids signing a "
+                    "grant with a Hungarian public-interest trust or an entity it maintains "
+                    "(it may apply, but cannot sign)."),
+    )
 
     class Meta:
         model = Member
         fields = [
             "name", "country", "region", "organisation_type", "eccp_status", "eccp_profile_url",
-            "is_coordinator",
+            "is_coordinator", "role", "declarations",
         ]
         widgets = {"region": RegionSelect}
         help_texts = {
@@ -159,6 +199,8 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, choices: MemberChoices, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.role == MemberRole.COORDINATOR:
+            self.initial["role"] = MemberRole.BENEFICIARY
         cast(forms.ChoiceField, self.fields["country"]).choices = choices.countries
         region = cast(forms.ModelChoiceField, self.fields["region"])
         region.queryset = choices.region_queryset
@@ -184,6 +226,10 @@ class MemberForm(forms.ModelForm):
                     "%(region)s is not a region of %(country)s. Choose one of its regions, or "
                     "leave the region empty."
                 ) % {"region": region, "country": country_name(country.code)})
+        if cleaned.get("is_coordinator"):
+            cleaned["role"] = MemberRole.COORDINATOR
+        elif not cleaned.get("role"):
+            cleaned["role"] = MemberRole.BENEFICIARY
         return cleaned
 
 

@@ -1,5 +1,6 @@
 """Consortia that applicants build for a call, their members, and their submissions."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -9,6 +10,43 @@ import pgtrigger
 
 from audit.models import refuse
 from calls.models import Call, Country, EccpStatus, OrganisationType, Region
+
+
+class MemberRole(models.TextChoices):
+    """A member's place in the consortium (Funding & Tenders Portal wording)."""
+
+    COORDINATOR = "coordinator", _("Coordinator")
+    BENEFICIARY = "beneficiary", _("Beneficiary")
+    AFFILIATED_ENTITY = "affiliated_entity", _("Affiliated entity")
+    ASSOCIATED_PARTNER = "associated_partner", _("Associated partner")
+
+
+class Declaration(models.TextChoices):
+    """Facts about a member, declared by the applicant, that EU law attaches a consequence to."""
+
+    RU_PUBLIC_CONTROL = "ru_public_control", _(
+        "Established in Russia and over 50 % publicly owned or controlled "
+        "(Council Regulation (EU) No 833/2014, art. 5l)"
+    )
+    HU_PUBLIC_INTEREST_TRUST = "hu_public_interest_trust", _(
+        "A Hungarian public-interest trust under Act IX of 2021, or an entity it maintains "
+        "(Council Implementing Decision (EU) 2022/2506)"
+    )
+
+
+def validate_declarations(value) -> None:
+    """A JSON list of declaration codes, each once."""
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Enter a list of declaration codes."))
+    unknown = [code for code in value if code not in Declaration.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown declarations: %(unknown)s. Allowed: %(allowed)s."),
+            params={"unknown": ", ".join(unknown), "allowed": ", ".join(Declaration.values)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A declaration is listed twice."))
+
 
 ECCP_URL_VALIDATOR = RegexValidator(
     r"^https://(www\.)?clustercollaboration\.eu(/|$)",
@@ -81,6 +119,14 @@ class Consortium(models.Model):
         _("requested EU grant (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0)],
     )
+    fstp_costs = models.DecimalField(
+        _("costs of financial support to third parties (EUR)"), max_digits=14,
+        decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+    )
+    other_costs = models.DecimalField(
+        _("all other eligible costs (EUR)"), max_digits=14, decimal_places=2, null=True,
+        blank=True, validators=[MinValueValidator(0)],
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -110,6 +156,20 @@ class Consortium(models.Model):
                 condition=Q(requested_grant__isnull=True) | Q(requested_grant__gte=0),
                 name="consortium_grant_not_negative",
             ),
+            models.CheckConstraint(
+                condition=(Q(fstp_costs__isnull=True) | Q(fstp_costs__gte=0))
+                & (Q(other_costs__isnull=True) | Q(other_costs__gte=0)),
+                name="consortium_cost_categories_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(fstp_costs__isnull=True, other_costs__isnull=True)
+                | Q(fstp_costs__isnull=False, other_costs__isnull=False),
+                name="consortium_cost_categories_both_or_neither",
+                violation_error_message=_(
+                    "Give both cost categories (financial support to third parties and all "
+                    "other costs), or neither."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["owner", "-updated_at"]),
@@ -119,6 +179,28 @@ class Consortium(models.Model):
 
     def __str__(self) -> str:
         return self.acronym
+
+    def clean(self) -> None:
+        if (self.fstp_costs is None) != (self.other_costs is None):
+            missing = "other_costs" if self.other_costs is None else "fstp_costs"
+            raise ValidationError({missing: _(
+                "Give both cost categories (financial support to third parties and all other "
+                "costs), or neither."
+            )})
+        if self.costs is not None and self.total_eligible_costs is not None and (
+            sum(self.costs.values()) != self.total_eligible_costs
+        ):
+            raise ValidationError({"other_costs": _(
+                "The cost categories add up to %(sum)s, not to the total eligible costs of "
+                "%(total)s."
+            ) % {"sum": sum(self.costs.values()), "total": self.total_eligible_costs}})
+
+    @property
+    def costs(self) -> dict | None:
+        """The eligible costs by category, ``{"fstp": ..., "other": ...}``, when both are given."""
+        if self.fstp_costs is None or self.other_costs is None:
+            return None
+        return {"fstp": self.fstp_costs, "other": self.other_costs}
 
     @property
     def is_editable(self) -> bool:
@@ -135,6 +217,9 @@ class Consortium(models.Model):
             "start_date": self.start_date.isoformat() if self.start_date else None,
             "total_eligible_costs": _decimal_text(self.total_eligible_costs),
             "requested_grant": _decimal_text(self.requested_grant),
+            "costs": None if self.costs is None else {
+                category: _decimal_text(amount) for category, amount in self.costs.items()
+            },
             "members": [member.snapshot() for member in members],
         }
 
@@ -166,6 +251,16 @@ class Member(models.Model):
         _("ECCP profile URL"), blank=True, validators=[ECCP_URL_VALIDATOR]
     )
     is_coordinator = models.BooleanField(_("coordinator"), default=False)
+    role = models.CharField(
+        _("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.BENEFICIARY,
+        help_text=_("The coordinator is a beneficiary that leads; affiliated entities and "
+                    "associated partners take part beside the beneficiaries."),
+    )
+    declarations = models.JSONField(
+        _("declarations"), default=list, blank=True, validators=[validate_declarations],
+        help_text=_("What the applicant declares about this member that EU law attaches a "
+                    "consequence to."),
+    )
 
     class Meta:
         ordering = ["-is_coordinator", "id"]
@@ -191,15 +286,33 @@ class Member(models.Model):
                 condition=Q(eccp_status="") | Q(eccp_status__in=EccpStatus.values),
                 name="member_eccp_status_known",
             ),
+            models.CheckConstraint(
+                condition=Q(role__in=MemberRole.values), name="member_role_known",
+            ),
+            # The coordinator flag and the role say the same thing about who coordinates.
+            models.CheckConstraint(
+                condition=Q(is_coordinator=True, role=MemberRole.COORDINATOR)
+                | (Q(is_coordinator=False) & ~Q(role=MemberRole.COORDINATOR)),
+                name="member_coordinator_flag_matches_role",
+                violation_error_message=_("The coordinator's role is coordinator."),
+            ),
         ]
         indexes = [models.Index(fields=["country", "consortium"])]
 
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def role(self) -> str:
-        return "coordinator" if self.is_coordinator else "partner"
+    def save(self, *args, **kwargs):
+        self.role_follow_coordinator_flag()
+        super().save(*args, **kwargs)
+
+    def role_follow_coordinator_flag(self) -> None:
+        """Keep the role in step with the coordinator flag, which forms and older clients set:
+        the coordinator's role is coordinator; a former coordinator becomes a beneficiary."""
+        if self.is_coordinator:
+            self.role = MemberRole.COORDINATOR
+        elif self.role == MemberRole.COORDINATOR:
+            self.role = MemberRole.BENEFICIARY
 
     def snapshot(self) -> dict:
         region = self.region
@@ -213,6 +326,7 @@ class Member(models.Model):
             "eccp_status": self.eccp_status or None,
             "eccp_profile_url": self.eccp_profile_url or None,
             "role": self.role,
+            "declarations": list(self.declarations or ()),
         }
 
 

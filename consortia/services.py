@@ -356,6 +356,8 @@ class _MemberRow(NamedTuple):
     organisation_type: str
     eccp_status: str
     is_coordinator: bool
+    role: str
+    declarations: list[str]
     region: Region | None
 
 
@@ -379,7 +381,7 @@ def _members_by_consortium(consortium_ids: list[int], regions: dict[int, Region]
         Member.objects.filter(consortium_id__in=consortium_ids)
         .order_by("consortium_id", "-is_coordinator", "id")
         .values_list("consortium_id", "name", "country_id", "region_id", "organisation_type",
-                     "eccp_status", "is_coordinator")
+                     "eccp_status", "is_coordinator", "role", "declarations")
     )
     unknown = {row[3] for row in rows if row[3] is not None and row[3] not in regions}
     if unknown:
@@ -476,4 +478,5 @@ INSERT_BATCH_SIZE = 250
 # The consortium's fields that its project facts read (eligibility.facts.project_facts).
 PROJECT_FIELDS = (
     "acronym", "duration_months", "start_date", "total_eligible_costs", "requested_grant",
+    "fstp_costs", "other_costs",
 )

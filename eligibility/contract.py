@@ -31,16 +31,18 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from calls import countries
 from calls.models import Call, EccpStatus, OrganisationType, Region
-from consortia.models import ECCP_URL_VALIDATOR
+from consortia.models import ECCP_URL_VALIDATOR, Declaration, MemberRole
 
 from .engine import Report, evaluate
 from .facts import (
+    BENEFICIARY,
     CENT,
     CallParameters,
     ConsortiumFacts,
     MemberFacts,
     ProjectFacts,
     call_parameters,
+    cost_categories,
 )
 
 MAX_MEMBERS = 1000
@@ -67,6 +69,19 @@ Amount = Annotated[
 ]
 
 
+class CostsIn(BaseModel):
+    """The eligible costs split by category, for calls that fund them at different rates."""
+
+    model_config = ConfigDict(extra="forbid", title="Costs")
+
+    fstp: Amount = Field(
+        description="Financial support to third parties (cascade funding), in euro.",
+        examples=["1500000.00"],
+    )
+    other: Amount = Field(description="All other eligible costs, in euro.",
+                          examples=["600000.00"])
+
+
 class ProjectIn(BaseModel):
     """The project; every field may be left out until it is known."""
 
@@ -77,6 +92,11 @@ class ProjectIn(BaseModel):
     start_date: date | None = Field(None, examples=["2018-11-01"])
     total_eligible_costs: Amount | None = None
     requested_grant: Amount | None = None
+    costs: CostsIn | None = Field(
+        None,
+        description="Optional: the eligible costs by category. When the total is given too, "
+                    "the categories must add up to it.",
+    )
 
     @field_validator("start_date", mode="before")
     @classmethod
@@ -107,7 +127,28 @@ class MemberIn(BaseModel):
         None, examples=["https://www.clustercollaboration.eu/content/example"],
         description="The https address of the member's profile on clustercollaboration.eu.",
     )
-    role: Literal["coordinator", "partner"] = "partner"
+    role: Literal[
+        "coordinator", "beneficiary", "affiliated_entity", "associated_partner", "partner"
+    ] = Field(
+        "beneficiary",
+        description='"partner" is accepted as another word for "beneficiary".',
+    )
+    declarations: list[Declaration] = Field(
+        default_factory=list,
+        description="What the applicant declares about this member that EU law attaches a "
+                    "consequence to: ru_public_control (established in Russia and over 50 % "
+                    "publicly owned or controlled, Council Regulation (EU) No 833/2014 art. 5l), "
+                    "hu_public_interest_trust (a Hungarian public-interest trust under Act IX "
+                    "of 2021 or an entity it maintains, Council Implementing Decision (EU) "
+                    "2022/2506).",
+    )
+
+    @field_validator("declarations")
+    @classmethod
+    def declarations_are_listed_once(cls, value: list[Declaration]) -> list[Declaration]:
+        if len(set(value)) != len(value):
+            raise ValueError(_("a declaration is listed twice"))
+        return value
 
     @field_validator("name")
     @classmethod
@@ -225,7 +266,8 @@ class ErrorsOut(BaseModel):
 CHOICES = {
     "organisation_type": OrganisationType.values,
     "eccp_status": EccpStatus.values,
-    "role": ["coordinator", "partner"],
+    "role": [*MemberRole.values, "partner"],
+    "declarations": Declaration.values,
 }
 
 
@@ -320,6 +362,8 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
                 ("call",), _("%(value)s is not a known call") % {"value": quoted(call_reference)}
             ))
     problems.extend(member_set_problems(members, failed))
+    if parsed is not None:
+        problems.extend(project_problems(parsed.project))
     regions: dict[int, RegionFound] = {}
     if call is not None:
         params = call_parameters(call)
@@ -338,6 +382,9 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
             start_date=project.start_date,
             total_eligible_costs=cents(project.total_eligible_costs),
             requested_grant=cents(project.requested_grant),
+            costs=None if project.costs is None else cost_categories(
+                cents(project.costs.fstp), cents(project.costs.other)
+            ),
         ),
         members=tuple(
             member_facts(member, regions.get(index))
@@ -359,7 +406,10 @@ def unknown_fields(document: dict) -> list[tuple]:
         return [(*location, key) for key in value if key in extra] if extra else []
 
     found = unknown_in(document, CheckRequestIn, ())
-    found += unknown_in(document.get("project"), ProjectIn, ("project",))
+    project = document.get("project")
+    found += unknown_in(project, ProjectIn, ("project",))
+    if isinstance(project, dict):
+        found += unknown_in(project.get("costs"), CostsIn, ("project", "costs"))
     members = document.get("members")
     for index, member in enumerate(members if isinstance(members, list) else []):
         found += unknown_in(member, MemberIn, ("members", index))
@@ -400,6 +450,18 @@ def cents(amount: Decimal | None) -> Decimal | None:
     return None if amount is None else amount.quantize(CENT)
 
 
+def project_problems(project: ProjectIn | None) -> list["Problem"]:
+    """The costs by category add up to the total eligible costs, when both are given."""
+    if project is None or project.costs is None or project.total_eligible_costs is None:
+        return []
+    split = project.costs.fstp + project.costs.other
+    if split == project.total_eligible_costs:
+        return []
+    return [Problem(("project", "costs"), _(
+        "the categories add up to %(sum)s, not to the total eligible costs of %(total)s"
+    ) % {"sum": cents(split), "total": cents(project.total_eligible_costs)})]
+
+
 def member_facts(member: MemberIn, region: "RegionFound | None") -> MemberFacts:
     return MemberFacts(
         name=member.name,
@@ -409,7 +471,8 @@ def member_facts(member: MemberIn, region: "RegionFound | None") -> MemberFacts:
         region_category=region.category if region else None,
         organisation_type=member.organisation_type.value if member.organisation_type else None,
         eccp_status=member.eccp_status.value if member.eccp_status else None,
-        role=member.role,
+        role=BENEFICIARY if member.role == "partner" else member.role,
+        declarations=frozenset(declaration.value for declaration in member.declarations),
     )
 
 
@@ -421,8 +484,9 @@ class Problem:
     FIELD_ORDER = (
         "call", "as_of", "project", "members",
         "acronym", "duration_months", "start_date", "total_eligible_costs", "requested_grant",
+        "costs", "fstp", "other",
         "name", "country", "region", "organisation_type", "eccp_status", "eccp_profile_url",
-        "role",
+        "role", "declarations",
     )
 
     def __str__(self) -> str:
@@ -504,7 +568,8 @@ def describe(error: ErrorDetails, messages: dict[str, str] | None = None) -> str
     if kind in messages:
         return messages[kind]
     if kind in ("enum", "literal_error"):
-        field = error["loc"][-1] if error["loc"] else ""
+        # The field named, also for an item of a list (members[0].declarations[1]).
+        field = next((part for part in reversed(error["loc"]) if isinstance(part, str)), "")
         allowed = CHOICES.get(str(field))
         return _("%(value)s is not one of: %(allowed)s") % {
             "value": quoted(value),

@@ -12,12 +12,12 @@ import zoneinfo
 
 from calls.models import Call, Participation, Region, RuleCode
 
-Role = Literal["coordinator", "partner"]
+Role = Literal["coordinator", "beneficiary", "affiliated_entity", "associated_partner"]
 
 CENT = Decimal("0.01")
 
 COORDINATOR: Role = "coordinator"
-PARTNER: Role = "partner"
+BENEFICIARY: Role = "beneficiary"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,8 @@ class MemberFacts:
     region_category: str | None = None  # calls.models.RegionCategory value
     organisation_type: str | None = None  # calls.models.OrganisationType value
     eccp_status: str | None = None  # calls.models.EccpStatus value
-    role: Role = PARTNER
+    role: Role = BENEFICIARY  # consortia.models.MemberRole value
+    declarations: frozenset[str] = frozenset()  # consortia.models.Declaration values
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,9 @@ class ProjectFacts:
     start_date: date | None = None
     total_eligible_costs: Decimal | None = None
     requested_grant: Decimal | None = None
+    # The eligible costs by category, {"fstp": ..., "other": ...}, when the budget is split
+    # (FSTP: financial support to third parties); None when it is not.
+    costs: Mapping[str, Decimal] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +217,15 @@ def project_facts(consortium) -> ProjectFacts:
         start_date=consortium.start_date,
         total_eligible_costs=consortium.total_eligible_costs,
         requested_grant=consortium.requested_grant,
+        costs=cost_categories(consortium.fstp_costs, consortium.other_costs),
     )
+
+
+def cost_categories(fstp: Decimal | None, other: Decimal | None) -> Mapping[str, Decimal] | None:
+    """The costs by category when both are given, else None."""
+    if fstp is None or other is None:
+        return None
+    return MappingProxyType({"fstp": fstp, "other": other})
 
 
 def member_facts(member) -> MemberFacts:
@@ -228,12 +240,13 @@ def member_facts(member) -> MemberFacts:
         region_category=region.category if region else None,
         organisation_type=member.organisation_type or None,
         eccp_status=member.eccp_status or None,
-        role=COORDINATOR if member.is_coordinator else PARTNER,
+        role=COORDINATOR if member.is_coordinator else member.role,
+        declarations=frozenset(member.declarations or ()),
     )
 
 
 __all__ = [
-    "COORDINATOR", "PARTNER", "CallParameters", "ConsortiumFacts", "MemberFacts",
+    "BENEFICIARY", "COORDINATOR", "CallParameters", "ConsortiumFacts", "MemberFacts",
     "ProjectFacts", "QualifyingRegion", "RuleSetting", "build_call_parameters",
-    "call_parameters", "facts_from_consortium", "member_facts", "project_facts",
+    "call_parameters", "cost_categories", "facts_from_consortium", "member_facts", "project_facts",
 ]

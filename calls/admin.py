@@ -43,13 +43,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
-    fields = ["programme", "basis", "starts_on", "ends_on", "source"]
+    fields = ["programme", "basis", "starts_on", "ends_on", "status", "source"]
 
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "localized_name", "nuts_prefix"]
-    list_filter = ["participations__programme", "participations__basis"]
+    list_filter = ["participations__programme", "participations__basis", "participations__status"]
     search_fields = ["code", "name"]
     inlines = [ParticipationInline]
 

@@ -228,6 +228,11 @@ class Participation(models.Model):
         EEA = "eea", _("EEA country")
         ASSOCIATION = "association", _("Association agreement")
 
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("In force")
+        SIGNED = "signed", _("Signed, not yet in force")
+        NEGOTIATING = "negotiating", _("Being negotiated")
+
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="participations",
         verbose_name=_("programme"),
@@ -240,6 +245,11 @@ class Participation(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True,
                                help_text=_("Empty: until the programme ends."))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_FORCE,
+        help_text=_("Signed or being negotiated: the country's organisations may apply, but "
+                    "no grant can be signed with them until the agreement is in force."),
+    )
     source = models.TextField(_("source"))
 
     objects = ParticipationManager()
@@ -258,6 +268,11 @@ class Participation(models.Model):
                 name="participation_starts_before_it_ends",
                 violation_error_message=_("A participation must start before it ends."),
             ),
+            models.CheckConstraint(
+                # Status.values, which Meta cannot reach.
+                condition=Q(status__in=["in_force", "signed", "negotiating"]),
+                name="participation_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -266,6 +281,12 @@ class Participation(models.Model):
 
     def natural_key(self):
         return (*self.programme.natural_key(), self.country_id, self.starts_on.isoformat())
+
+    @property
+    def is_in_force(self) -> bool:
+        """In force: a grant can be signed. Otherwise the country's organisations may apply,
+        but cannot sign."""
+        return self.status == self.Status.IN_FORCE
 
     # Django's serializers read this attribute; mypy types no attributes on functions.
     natural_key.dependencies = ["calls.programme", "calls.country"]  # type: ignore[attr-defined]

@@ -14,7 +14,6 @@ from .models import (
     OrganisationType,
     Participation,
     RegionCategory,
-    RuleCode,
 )
 
 # Headings of the eligible-country groups (plural, unlike the choice labels).

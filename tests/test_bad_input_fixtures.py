@@ -17,7 +17,7 @@ import pytest
 
 from audit.models import Event
 from calls.models import Call, CallRule, Programme, Region
-from calls.services import call_fixtures_load
+from calls.fixtures import call_fixtures_load
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from calls.models import Call, CallRule
-from calls.services import call_fixtures_load
+from calls.fixtures import call_fixtures_load
 
 pytestmark = pytest.mark.django_db
 

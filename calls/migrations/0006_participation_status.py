@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0002_field_validators'),
+        ('calls', '0005_remove_call_rule_columns'),
     ]
 
     operations = [

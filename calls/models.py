@@ -2,7 +2,7 @@
 
 Every parameter a rule reads lives here and is loaded from fixtures that cite their source.
 """
-from datetime import date
+from datetime import date, time
 import hashlib
 import json
 import zoneinfo
@@ -487,6 +487,18 @@ class Call(models.Model):
         _("deadline time zone"), max_length=60, default="Europe/Brussels",
         validators=[validate_timezone_name],
     )
+    participation_on = models.DateField(
+        _("participation read on"), null=True, blank=True,
+        help_text=_("The day whose programme participation decides which countries are "
+                    "eligible. Empty: the deadline's day. For a call that closed after its "
+                    "programme ended, e.g. the programme's last day."),
+    )
+    deadline_hour_known = models.BooleanField(
+        _("hour of the deadline known"), default=True,
+        help_text=_("Off when only the day of the deadline is known: the deadline is then "
+                    "written as that day at 00:00 in its time zone, and the check cannot tell "
+                    "on that day whether the call is still open."),
+    )
     questions_deadline = models.DateTimeField(_("questions answered until"), null=True, blank=True)
     region_classification = models.ForeignKey(
         RegionClassification, on_delete=models.PROTECT, null=True, blank=True,
@@ -552,6 +564,13 @@ class Call(models.Model):
         errors = {}
         if self.deadline and timezone.is_naive(self.deadline):
             errors["deadline"] = _("The deadline must carry its UTC offset.")
+        elif self.deadline and not self.deadline_hour_known and self.deadline_timezone in (
+            zoneinfo.available_timezones()
+        ) and self.deadline_local.time() != time(0, 0):
+            errors["deadline"] = _(
+                "When the hour is not known, write the deadline as its day at 00:00 in the "
+                "deadline's time zone."
+            )
         if self.reference and self.reference != self.reference.strip().upper():
             errors["reference"] = _("Write the reference in capitals without spaces around it.")
         if self.alternative_reference:
@@ -565,6 +584,12 @@ class Call(models.Model):
     def deadline_local(self):
         """The deadline in the time zone the call announces it in."""
         return self.deadline.astimezone(zoneinfo.ZoneInfo(self.deadline_timezone))
+
+    @property
+    def participation_date(self) -> date:
+        """The day on which a country must take part in the programme for its organisations to
+        be eligible: ``participation_on`` when the call sets it, else the deadline's day."""
+        return self.participation_on or self.deadline_local.date()
 
     def is_open(self, at=None) -> bool:
         """True while submissions are accepted: strictly before the deadline."""
@@ -590,7 +615,8 @@ class Call(models.Model):
         """Everything the rules read about the call, as plain JSON-ready data."""
         fields = [
             "reference", "programme_id", "total_budget", "deadline", "deadline_timezone",
-            "region_classification_id", "provenance",
+            "deadline_hour_known", "participation_on", "region_classification_id",
+            "provenance",
         ]
         data = {name: getattr(self, name) for name in fields}
         data["strands"] = {

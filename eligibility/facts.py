@@ -67,6 +67,14 @@ class QualifyingRegion:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingParticipation:
+    """A country's participation that is signed or being negotiated, not in force."""
+
+    status: str  # calls.models.Participation.Status value
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class StrandFacts:
     code: str
     title: str
@@ -102,6 +110,12 @@ class CallParameters:
     strand_rules: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     provenance: Mapping[str, Any] = field(default_factory=dict)
     version: int = 0
+    # The eligible countries whose participation is not in force on the deadline date
+    # (signed or being negotiated: may apply, cannot sign), each with its status and source.
+    participation_pending: Mapping[str, "PendingParticipation"] = field(default_factory=dict)
+    # False when only the deadline's day is known (``deadline`` is then that day at 00:00).
+    deadline_hour_known: bool = True
+    participation_on: date | None = None  # Call.participation_on
     rule_settings: Mapping[str, Any] = field(init=False, repr=False, compare=False)
     deadline_local: datetime = field(init=False, repr=False, compare=False)
     _by_strand: dict = field(init=False, repr=False, compare=False)
@@ -119,8 +133,9 @@ class CallParameters:
 
     @property
     def participation_date(self) -> date:
-        """The day on which a country must take part in the programme: the deadline's date."""
-        return self.deadline_local.date()
+        """The day on which a country must take part in the programme
+        (``Call.participation_date``)."""
+        return self.participation_on or self.deadline_local.date()
 
     @property
     def strand_codes(self) -> tuple[str, ...]:
@@ -178,12 +193,17 @@ def build_call_parameters(call: Call) -> CallParameters:
         StrandFacts(code, title, title_ro)
         for code, title, title_ro in call.strands.values_list("code", "title", "title_ro")
     )
-    deadline_day = call.deadline_local.date()
-    eligible = frozenset(
-        Participation.objects.active_on(deadline_day)
+    participations = list(
+        Participation.objects.active_on(call.participation_date)
         .filter(programme_id=call.programme_id)
-        .values_list("country_id", flat=True)
+        .values_list("country_id", "status", "source")
     )
+    eligible = frozenset(country for country, _status, _source in participations)
+    pending = {
+        country: PendingParticipation(status, source)
+        for country, status, source in participations
+        if status != Participation.Status.IN_FORCE
+    }
     countries_with_regions: set[str] = set()
     regions_by_country: dict[str, list[QualifyingRegion]] = {}
     classification = call.region_classification
@@ -216,6 +236,9 @@ def build_call_parameters(call: Call) -> CallParameters:
         ),
         provenance=MappingProxyType(dict(call.provenance or {})),
         version=call.version,
+        participation_pending=MappingProxyType(pending),
+        deadline_hour_known=call.deadline_hour_known,
+        participation_on=call.participation_on,
     )
 
 
@@ -250,7 +273,9 @@ def project_facts(consortium) -> ProjectFacts:
     )
 
 
-def cost_categories(fstp: Decimal | None, other: Decimal | None) -> Mapping[str, Decimal] | None:
+def cost_categories(
+    fstp: Decimal | None, other: Decimal | None
+) -> Mapping[str, Decimal] | None:
     """The costs by category when both are given, else None."""
     if fstp is None or other is None:
         return None
@@ -276,7 +301,7 @@ def member_facts(member) -> MemberFacts:
 
 __all__ = [
     "BENEFICIARY", "COORDINATOR", "CallParameters", "ConsortiumFacts", "MemberFacts",
-    "ProjectFacts", "QualifyingRegion", "StrandFacts", "build_call_parameters",
-    "call_parameters", "cost_categories", "facts_from_consortium", "member_facts",
-    "project_facts",
+    "PendingParticipation", "ProjectFacts", "QualifyingRegion", "StrandFacts",
+    "build_call_parameters", "call_parameters", "cost_categories", "facts_from_consortium",
+    "member_facts", "project_facts",
 ]

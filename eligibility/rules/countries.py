@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from ..outcomes import Status
 from ..wording import _, country_list, country_name, day_text, ngettext, per_call
 from .base import Rule, RuleParameters, names, with_country
+from .roles import counted_members, counting_roles_field, not_counted_for_role
 
 
 class EligibleCountries(Rule):
@@ -64,7 +65,24 @@ class EligibleCountries(Rule):
             "on the deadline date, %(date)s.",
             len(members),
         ) % {**context, "count": len(members)}
-        return self.outcome(Status.PASS, message, actual=actual, required=required)
+        pending = [m for m in members if m.country in params.participation_pending]
+        if not pending:
+            return self.outcome(Status.PASS, message, actual=actual, required=required)
+        message += " " + _(
+            "%(members)s may apply, but cannot sign the grant until their country's agreement "
+            "with the programme is in force (it is signed or being negotiated)."
+        ) % {"members": with_country(pending)}
+        outcome = self.outcome(
+            Status.PASS, message, actual=actual, required=required,
+            hint=_("Check with the programme whether the agreement of %(countries)s is in "
+                   "force before the grant is signed.")
+            % {"countries": country_list(dict.fromkeys(m.country for m in pending))},
+        )
+        outcome.provisional = [
+            params.participation_pending[country].source
+            for country in dict.fromkeys(m.country for m in pending)
+        ]
+        return outcome
 
     def explain(self, params):
         return _(
@@ -93,15 +111,17 @@ class MinCountries(Rule):
             label=gettext_lazy("minimum"), min_value=1,
             help_text=gettext_lazy("The smallest number of different eligible countries."),
         )
+        counting_roles = counting_roles_field()
 
     def evaluate(self, facts, params, as_of):
         eligible = params.eligible_countries
         required = self.options["minimum"]
+        members = counted_members(facts.members, self.options)
         countries = list(dict.fromkeys(
-            member.country for member in facts.members if member.country in eligible
+            member.country for member in members if member.country in eligible
         ))
         actual = len(countries)
-        unknown = sum(1 for member in facts.members if member.country is None)
+        unknown = sum(1 for member in members if member.country is None)
         context = {"count": actual, "required": required}
         if actual >= required:
             message = _(
@@ -124,6 +144,9 @@ class MinCountries(Rule):
             ) % {"unknown": unknown}
             return self.outcome(Status.MISSING, message, actual=actual, required=required,
                                 hint=_("Give the country in which each member is established."))
+        left_out = not_counted_for_role(facts.members, self.options)
+        if left_out:
+            message += " " + left_out
         more = required - actual - unknown
         if countries:
             hint = ngettext(

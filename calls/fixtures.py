@@ -355,7 +355,13 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set,
     }}
     reference_problems = _reference_problems(raw, entry.location, model, rejected, known)
     if reference_problems is None:
-        # It refers to an object rejected above, whose problem is already reported.
+        # It refers to an object rejected above, whose problem is already reported; a rule's
+        # options are still checked, so that every problem is named at once.
+        if model is CallRule:
+            fields = raw["fields"]
+            unsaved = CallRule(code=fields.get("code", ""), options=fields.get("options", {}),
+                               provenance=fields.get("provenance", {}))
+            report.problems.extend(rule_option_problems(entry.location, unsaved))
         return None
     problems += reference_problems
     if reference_problems:

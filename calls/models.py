@@ -601,11 +601,11 @@ class Call(models.Model):
 
     def rule_options(self, code: str) -> dict:
         """The options of the call-wide rule ``code``, or an empty dict when it is not set."""
-        rule = next(
-            (rule for rule in self.rules.all() if rule.code == code and rule.strand_id is None),
-            None,
-        )
-        return dict(rule.options) if rule is not None else {}
+        return self.options_by_code().get(code, {})
+
+    def options_by_code(self) -> dict[str, dict]:
+        """The options of every call-wide rule, by code (reads prefetched rules if any)."""
+        return {rule.code: dict(rule.options) for rule in self.rules.all() if rule.strand_id is None}
 
     def version_bump(self) -> None:
         """Mark the call as changed, for every process that cached what its rules read."""

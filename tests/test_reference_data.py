@@ -171,14 +171,22 @@ def test_calls_are_listed_open_ones_first_then_the_latest_closed_one_first():
     now = timezone.now()
     Call.objects.filter(reference="COS-CLUSTER-2018-03-02").update(deadline=now + timedelta(days=9))
     listing = [call.reference for call in Call.objects.filter(is_practice=False).for_listing(now)]
-    assert listing == ["COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02"]
+    assert listing == [
+        "COS-CLUSTER-2018-03-02", "SMP-COSME-2024-CLUSTER-01", "SMP-COSME-2021-CLUSTER-01",
+        "COS-CLUSTER-2020-3-03", "COS-CLUSTPARTNS-2017-3-02", "COS-CLUSINT-2016-03-01",
+        "COS-CLUSTER-2014-3-03",
+    ]
 
     Call.objects.filter(reference="COS-CLUSTER-2018-03-02").update(deadline=now - timedelta(days=9))
     Call.objects.filter(reference="COS-CLUSTPARTNS-2017-3-02").update(
         deadline=now - timedelta(days=99)
     )
     listing = [call.reference for call in Call.objects.filter(is_practice=False).for_listing(now)]
-    assert listing == ["COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02"]
+    assert listing == [
+        "COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02", "SMP-COSME-2024-CLUSTER-01",
+        "SMP-COSME-2021-CLUSTER-01", "COS-CLUSTER-2020-3-03", "COS-CLUSINT-2016-03-01",
+        "COS-CLUSTER-2014-3-03",
+    ]
 
 
 def smp_on(day: date) -> dict[str, str]:

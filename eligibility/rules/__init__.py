@@ -7,7 +7,14 @@ in the order reports show them; nothing else lists the rules.
 from django.utils.functional import Promise
 
 from . import (  # noqa: F401 - registers the rules
-    amounts, budget, composition, countries, dates, exclusions, members, regions,
+    amounts,
+    budget,
+    composition,
+    countries,
+    dates,
+    exclusions,
+    members,
+    regions,
 )
 from .base import REGISTRY, Rule, RuleParameters
 

@@ -20,8 +20,8 @@ class MinGrant(AmountInRange):
     """The requested EU grant is at least the call's minimum per project.
 
     A minimum stated on its own, so that a call whose maximum is known and whose minimum is
-    not (SMP and COSME strands read from secondary summaries, CALLS.md §7.2) checks the one
-    and shows the other as not checked.
+    not checks the one and shows the other as not checked. Its source: CALLS.md §7.2, where
+    a secondary summary of COS-CLUSINT-2016-03-01 leaves strand 2's minimum not known.
     """
 
     code = "min_grant"
@@ -83,8 +83,9 @@ class FundingRates(Rule):
     """The requested grant is at most the sum, over the cost categories, of each category's
     costs times the call's funding rate for that category.
 
-    SMP-COSME-2021-CLUSTER-01 and SMP-COSME-2024-CLUSTER-01 (CALLS.md §7.4, §7.5): 100 % for
-    financial support to third parties, 90 % for all other costs. Exact decimals; ``required``
+    Its source: SMP-COSME-2021-CLUSTER-01 and SMP-COSME-2024-CLUSTER-01 (CALLS.md §7.4, §7.5;
+    the Funding & Tenders Portal topic record of 2024): 100 % for financial support to third
+    parties, 90 % for all other costs. Exact decimals; ``required``
     is the largest grant the rates allow, rounded down to a cent.
     """
 
@@ -148,9 +149,9 @@ class FstpShare(Rule):
     """At least the call's minimum share of the requested grant is passed on to third parties
     as financial support (cascade funding, e.g. open calls for SMEs).
 
-    SMP-COSME-2024-CLUSTER-01 (CALLS.md §7.5, secondary): at least 75 % of the funding goes
-    to SMEs through open calls for cascade funding. The costs of financial support to third
-    parties are compared with the requested grant, in exact decimals.
+    Its source: SMP-COSME-2024-CLUSTER-01 (CALLS.md §7.5, secondary): at least 75 % of the
+    funding goes to SMEs through open calls for cascade funding. The costs of financial
+    support to third parties are compared with the requested grant, in exact decimals.
     """
 
     code = "fstp_share"

@@ -26,7 +26,7 @@ class MinMembersOfType(AtLeastNMembers):
     """At least the call's minimum number of members are organisations of the given types,
     e.g. "at least three public or private cluster organisations or networks".
 
-    SMP-COSME-2024-CLUSTER-01 (CALLS.md §7.5, secondary: fasi.eu): the consortium holds at
+    Its source: SMP-COSME-2024-CLUSTER-01 (CALLS.md §7.5, secondary: fasi.eu): the consortium has at
     least three cluster organisations or networks. Only members whose role counts are
     counted; a member whose type is not given may still count.
     """

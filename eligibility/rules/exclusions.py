@@ -62,7 +62,7 @@ class DeclaredExclusion(Rule):
 class RussianPublicControl(DeclaredExclusion):
     """No member is established in Russia with over 50 % public ownership or control.
 
-    Council Regulation (EU) No 833/2014, art. 5l (CALLS.md §7.7): no support to such
+    Its source: Council Regulation (EU) No 833/2014, art. 5l (CALLS.md §7.7): no support to such
     entities. A member that declares it makes the consortium not eligible.
     """
 
@@ -89,7 +89,7 @@ class RussianPublicControl(DeclaredExclusion):
 class HungarianPublicInterestTrust(DeclaredExclusion):
     """No grant is signed with a Hungarian public-interest trust or an entity it maintains.
 
-    Council Implementing Decision (EU) 2022/2506, from 16 December 2022 (CALLS.md §7.7):
+    Its source: Council Implementing Decision (EU) 2022/2506, from 16 December 2022 (CALLS.md §7.7):
     trusts under Hungarian Act IX of 2021, and the entities they maintain, may apply and be
     evaluated, but no grant can be signed with them. Advisory: the consortium may apply.
     """

@@ -34,8 +34,8 @@ def corrected_fixture() -> str:
     path = environment.ROOT / "fixtures" / "calls" / "escp_s3_2017.json"
     document = json.loads(path.read_text())
     for entry in document:
-        if entry["model"] == "calls.call":
-            entry["fields"]["max_grant"] = CORRECTED_MAX_GRANT
+        if entry["model"] == "calls.callrule" and entry["fields"]["code"] == "max_grant":
+            entry["fields"]["options"]["maximum"] = CORRECTED_MAX_GRANT
     return json.dumps(document)
 
 
@@ -85,8 +85,8 @@ def measure(sizes: list[int]) -> dict:
     with environment.scratch_database("recheck") as database:
         environment.setup_django(database)
         from benchmarks import datagen
-        from calls.models import Call
         from calls.fixtures import call_fixtures_load
+        from calls.models import Call
         from consortia.models import Submission, SubmissionRecheck
 
         call = Call.objects.get(reference=CALL_REFERENCE)

@@ -1,13 +1,11 @@
 """Administration of the reference data and the calls, and loading call fixtures by upload."""
 from typing import TYPE_CHECKING, TypedDict
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone

@@ -9,7 +9,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 import pgtrigger
 
 from audit.models import refuse
-from calls.models import Call, Country, EccpStatus, OrganisationType, Region
+from calls.models import Call, Country, EccpStatus, OrganisationType, Region, Strand
 
 
 class MemberRole(models.TextChoices):
@@ -105,6 +105,10 @@ class Consortium(models.Model):
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, related_name="consortia", verbose_name=_("call")
     )
+    strand = models.ForeignKey(
+        Strand, on_delete=models.PROTECT, null=True, blank=True, related_name="consortia",
+        verbose_name=_("strand"), help_text=_("The strand of the call the consortium applies to."),
+    )
     acronym = models.CharField(_("acronym"), max_length=40)
     title = models.CharField(_("project title"), max_length=300, blank=True)
     duration_months = models.PositiveSmallIntegerField(
@@ -181,6 +185,10 @@ class Consortium(models.Model):
         return self.acronym
 
     def clean(self) -> None:
+        super().clean()
+        strand = self.strand if self.strand_id else None
+        if strand is not None and self.call_id and strand.call_id != self.call_id:
+            raise ValidationError({"strand": _("This strand belongs to another call.")})
         if (self.fstp_costs is None) != (self.other_costs is None):
             missing = "other_costs" if self.other_costs is None else "fstp_costs"
             raise ValidationError({missing: _(

@@ -16,8 +16,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from eligibility.rules import RULES
 from consortia.models import Submission, SubmissionQuerySet
+from eligibility.rules import RULES
 
 from .models import NOT_REVIEWED, snapshot_coordinator, snapshot_countries
 

@@ -221,13 +221,12 @@ def test_unknown_call_reference_gives_404(client):
 
 
 @pytest.mark.parametrize("reference", [ESCP_S3, CLUSTER_EXCELLENCE])
-def test_call_page_takes_four_queries_whatever_the_call(
+def test_call_page_takes_three_queries_whatever_the_call(
     client, django_assert_num_queries, reference,
 ):
     client.get(reverse("calls:detail", args=[reference]))  # the process builds the call once
-    # The call with its programme and classification, its rules, the version stamp of what
-    # the rules read, the countries taking part.
-    with django_assert_num_queries(4):
+    # The call with its programme and classification, its rules, the countries taking part.
+    with django_assert_num_queries(3):
         client.get(reverse("calls:detail", args=[reference]))
 
 

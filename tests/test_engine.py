@@ -12,10 +12,10 @@ from eligibility.rules import RULES
 from tests.fixtures.eligibility_builders import (
     BEFORE_DEADLINE,
     DEADLINE,
-    TODAYS_RULES,
     GERMAN,
     ITALIAN,
     ROMANIAN,
+    TODAYS_RULES,
     consortium,
     member,
     params,

@@ -3,7 +3,6 @@ from collections import Counter
 from datetime import date, datetime, timezone as dt_timezone
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 import pytest
 

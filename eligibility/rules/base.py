@@ -51,7 +51,9 @@ class RuleParameters(forms.Form):
             problems[name] = [f"unknown option (this rule takes: {known})."]
         if not self.is_valid():
             for name, errors in self.errors.items():
-                problems.setdefault("" if name == "__all__" else name, []).extend(errors)
+                problems.setdefault("" if name == "__all__" else name, []).extend(
+                    str(error) for error in errors
+                )
         return problems
 
 
@@ -82,8 +84,7 @@ class Rule:
     order: ClassVar[int] = 1000  # where the rule stands in reports; new kinds go last
     call_facts: ClassVar[tuple[str, ...]] = ()
 
-    class Parameters(RuleParameters):
-        pass
+    Parameters: ClassVar[type[RuleParameters]] = RuleParameters
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -94,7 +95,8 @@ class Rule:
         registered = REGISTRY.get(cls.code)
         if registered is not None and registered.__qualname__ != cls.__qualname__:
             raise ImproperlyConfigured(
-                f"Two rules have the code {cls.code}: {registered.__qualname__}, {cls.__qualname__}."
+                f"Two rules have the code {cls.code}: "
+                f"{registered.__qualname__}, {cls.__qualname__}."
             )
         REGISTRY[cls.code] = cls
         ordered = sorted(REGISTRY.items(), key=lambda item: (item[1].order, item[0]))

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from calls.models import Call, Participation, Region
 from calls.fixtures import call_fixtures_load
+from calls.models import Call, Participation, Region
 from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
 from consortia.models import Consortium
 from consortia.services import consortium_draft_save, consortium_submit

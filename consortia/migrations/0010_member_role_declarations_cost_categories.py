@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('calls', '0002_field_validators'),
-        ('consortia', '0008_choice_fields_constraints'),
+        ('consortia', '0009_consortium_strand'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

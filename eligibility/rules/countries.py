@@ -19,7 +19,7 @@ class EligibleCountries(Rule):
     code = "eligible_countries"
     title = gettext_lazy("Eligible countries")
     order = 10
-    call_facts = ("deadline",)
+    call_facts = ("deadline", "participation_on")
 
     @per_call
     def call_terms(self, params) -> tuple[tuple[str, ...], dict[str, str]]:

@@ -5,8 +5,10 @@ clustercollaboration.eu, an amount in cents, one coordinator, no organisation tw
 the consortium meets the call's rules is the eligibility panel's business, never a form error.
 """
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import cast
 import unicodedata
+import zoneinfo
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -299,3 +301,21 @@ MemberFormSet = cast(type[BaseMemberFormSet], forms.inlineformset_factory(
     can_delete=True, can_delete_extra=False, max_num=MAX_MEMBERS, validate_max=True,
     absolute_max=MAX_MEMBERS,
 ))
+
+
+class AsOfForm(forms.Form):
+    """The day a consortium is checked as of, on its page: for a closed call, a day before
+    its deadline. The check is made at the start of that day in the deadline's time zone."""
+
+    as_of = LocalDateField(
+        label=_("Check as of"), required=False,
+        help_text=_("The check is made at 00:00 that day, in the time zone of the call's "
+                    "deadline."),
+    )
+
+    def instant(self, call: Call) -> datetime | None:
+        """The instant to check at, or None when no valid day is given."""
+        if not self.is_valid() or self.cleaned_data["as_of"] is None:
+            return None
+        zone = zoneinfo.ZoneInfo(call.deadline_timezone)
+        return datetime.combine(self.cleaned_data["as_of"], time(0, 0), tzinfo=zone)

@@ -1,25 +1,19 @@
 """Conditions on what the consortium is made of: at least N members of given types."""
-from django import forms
 from django.utils.translation import gettext_lazy
 
 from calls.models import OrganisationType
 
 from ..wording import _, choice_labels, either, ngettext
-from .base import ChoiceList, RuleParameters
-from .members import AtLeastNMembers
-from .roles import counting_roles, counting_roles_field, not_counted_for_role
+from .base import ChoiceList
+from .members import AtLeastNMembers, Minimum
+from .roles import counting_roles, not_counted_for_role
 
 
-class MinimumOfType(RuleParameters):
-    minimum = forms.IntegerField(
-        label=gettext_lazy("minimum"), min_value=1,
-        help_text=gettext_lazy("The smallest number of such members the call accepts."),
-    )
+class MinimumOfType(Minimum):
     types = ChoiceList(
         OrganisationType, label=gettext_lazy("organisation types that count"),
         help_text=gettext_lazy("A member of any of these types counts."),
     )
-    counting_roles = counting_roles_field()
 
 
 class MinMembersOfType(AtLeastNMembers):

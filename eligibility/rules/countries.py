@@ -118,7 +118,8 @@ class MinCountries(Rule):
         required = self.options["minimum"]
         members = counted_members(facts.members, self.options)
         countries = list(dict.fromkeys(
-            member.country for member in members if member.country in eligible
+            member.country for member in members
+            if member.country is not None and member.country in eligible
         ))
         actual = len(countries)
         unknown = sum(1 for member in members if member.country is None)

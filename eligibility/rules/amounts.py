@@ -24,7 +24,7 @@ class AmountRange(RuleParameters):
     def clean(self):
         cleaned = super().clean() or {}
         low, high = cleaned.get("minimum"), cleaned.get("maximum")
-        if "minimum" not in self.data and "maximum" not in self.data:
+        if not {"minimum", "maximum"} & {*self.data, *self.not_known}:
             raise forms.ValidationError("Give a minimum, a maximum or both.")
         if low is not None and high is not None and low > high:
             raise forms.ValidationError("The minimum is above the maximum.")

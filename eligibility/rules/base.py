@@ -38,6 +38,7 @@ class RuleParameters(forms.Form):
     def __init__(self, options: Mapping[str, Any] | None = None, *,
                  not_known: Iterable[str] = ()):
         super().__init__(data=dict(options or {}))
+        self.not_known = tuple(not_known)
         for name in not_known:
             if name in self.fields:
                 self.fields[name].required = False
@@ -83,6 +84,7 @@ class Rule:
     title: ClassVar[str | Promise] = ""
     order: ClassVar[int] = 1000  # where the rule stands in reports; new kinds go last
     call_facts: ClassVar[tuple[str, ...]] = ()
+    do_not_call_in_templates: ClassVar[bool] = True  # templates show rule classes as they are
 
     Parameters: ClassVar[type[RuleParameters]] = RuleParameters
 

@@ -617,3 +617,10 @@ class SubmissionRecheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} re-checked {self.checked_at.isoformat()}: {self.verdict}"
+
+
+def snapshot_countries(snapshot: dict) -> list[str]:
+    """The members' country codes in a submission snapshot, each once, in member order."""
+    return list(dict.fromkeys(
+        member["country"] for member in snapshot.get("members", []) if member.get("country")
+    ))

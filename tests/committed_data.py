@@ -25,7 +25,7 @@ from django.db import connection, connections
 import pytest
 
 # The applications whose rows these tests create; the calls application is not among them.
-APPS_EMPTIED_AFTERWARDS = ["accounts", "consortia", "reviews", "audit"]
+APPS_EMPTIED_AFTERWARDS = ["accounts", "consortia", "reviews", "audit", "outbox"]
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",

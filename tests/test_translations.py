@@ -300,7 +300,7 @@ def romanian_pages(client, db, django_capture_on_commit_callbacks):
     a national contact point for Romania has reviewed. Returns ({name: text}, data)."""
     escp, practice = escp_call(), practice_call()
     applicant = make_user("aplicant@example.ro")
-    reviewer = make_ncp("pnc@example.ro", ["RO"])
+    reviewer = make_ncp("pnc@example.ro", ["RO"], language="ro")
     failing = make_consortium(applicant, escp, members=FAILING_MEMBERS, acronym="AGRO",
                               title="Agroalimentar", duration_months=36)
     submitted = make_consortium(applicant, practice, acronym="TEXS3")

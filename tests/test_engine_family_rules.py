@@ -262,7 +262,7 @@ def test_a_member_from_a_country_whose_agreement_is_only_signed_may_apply_provis
                      participation_pending=PENDING)
 
     assert result.status == Status.PASS
-    assert result.provisional == ["Agreement signed, source X"]
+    assert result.provisional == ["the participation of Ukraine: Agreement signed, source X"]
     assert "Cluster Kyiv (Ukraine) may apply, but cannot sign" in result.message
     with translation.override("ro"):
         romanian = outcome("eligible_countries", {}, consortium(ROMANIAN, ITALIAN, UKRAINIAN),

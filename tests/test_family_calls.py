@@ -133,3 +133,15 @@ def test_a_deadline_whose_hour_is_not_known_must_be_written_at_midnight():
 
     assert not report.ok
     assert any("00:00" in str(problem) for problem in report.problems)
+
+
+def test_a_call_reading_participation_on_another_day_says_which_day_it_reads():
+    from eligibility.facts import call_parameters
+    from eligibility.rules import rule_class
+
+    params = call_parameters(Call.objects.get(reference="COS-CLUSTER-2020-3-03"))
+    rule = next(rule for rule in params.rules if isinstance(rule, rule_class("eligible_countries")))
+
+    assert "2 February 2021 (as the programme's participation stood on 31 December 2020)" in (
+        rule.explain(params)
+    )

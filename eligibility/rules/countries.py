@@ -23,11 +23,18 @@ class EligibleCountries(Rule):
 
     @per_call
     def call_terms(self, params) -> tuple[tuple[str, ...], dict[str, str]]:
-        context = {
-            "programme": params.programme_name,
-            "date": day_text(params.participation_date),
-        }
+        context = {"programme": params.programme_name, "date": self.day_text(params)}
         return tuple(sorted(params.eligible_countries)), context
+
+    @staticmethod
+    def day_text(params) -> str:
+        """The deadline's day, and the day participation is read on when the call sets one."""
+        deadline_day = day_text(params.deadline_local.date())
+        if params.participation_on is None:
+            return deadline_day
+        return _("%(deadline)s (as the programme's participation stood on %(day)s)") % {
+            "deadline": deadline_day, "day": day_text(params.participation_on),
+        }
 
     def evaluate(self, facts, params, as_of):
         eligible = params.eligible_countries
@@ -79,8 +86,11 @@ class EligibleCountries(Rule):
             % {"countries": country_list(dict.fromkeys(m.country for m in pending))},
         )
         outcome.provisional = [
-            params.participation_pending[country].source
-            for country in dict.fromkeys(m.country for m in pending)
+            _("the participation of %(country)s: %(source)s") % {
+                "country": country_name(country),
+                "source": params.participation_pending[country].source,
+            }
+            for country in dict.fromkeys(m.country for m in pending if m.country)
         ]
         return outcome
 
@@ -91,7 +101,7 @@ class EligibleCountries(Rule):
             "participating in the programme. On that date these are: %(countries)s."
         ) % {
             "programme": params.programme_name,
-            "date": day_text(params.participation_date),
+            "date": self.day_text(params),
             "countries": country_list(sorted(params.eligible_countries, key=country_name)),
         }
 

@@ -310,6 +310,9 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        self.role_follow_coordinator_flag()
+
     def save(self, *args, **kwargs):
         self.role_follow_coordinator_flag()
         super().save(*args, **kwargs)

@@ -289,3 +289,23 @@ def test_an_untouched_new_row_with_the_default_role_is_ignored():
 
     assert members.is_valid(), members.errors
     assert len(members.kept_forms()) == 3
+
+
+def test_the_database_refuses_a_coordinator_flag_that_contradicts_the_role():
+    from django.db import IntegrityError, transaction
+
+    from consortia.models import Member
+
+    consortium = make_consortium(make_user())
+    partner = consortium.members.get(is_coordinator=False, name="Cluster Norte")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.filter(pk=partner.pk).update(role="coordinator")
+
+
+def test_full_clean_puts_the_role_in_step_with_the_coordinator_box():
+    consortium = make_consortium(make_user())
+    coordinator = consortium.members.get(is_coordinator=True)
+    coordinator.is_coordinator = False
+    coordinator.full_clean()
+
+    assert coordinator.role == "beneficiary"

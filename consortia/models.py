@@ -310,12 +310,12 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        self.role_follow_coordinator_flag()
-
     def save(self, *args, **kwargs):
         self.role_follow_coordinator_flag()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.role_follow_coordinator_flag()
 
     def role_follow_coordinator_flag(self) -> None:
         """Keep the role in step with the coordinator flag, which forms and older clients set:

@@ -136,7 +136,10 @@ class CallAdmin(RecordedInAdmin):
             "programme", "is_practice", "version",
         ]}),
         (_("Funding"), {"fields": ["total_budget", "expected_grants"]}),
-        (_("Dates"), {"fields": ["deadline", "deadline_timezone", "questions_deadline"]}),
+        (_("Dates"), {"fields": [
+            "deadline", "deadline_timezone", "deadline_hour_known", "participation_on",
+            "questions_deadline",
+        ]}),
         (_("Consortium"), {"fields": ["region_classification"]}),
         (_("Information for applicants"), {"fields": [
             "contact_email", "contact_note", "faq_url", "call_text_url", "expected_outputs",

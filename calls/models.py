@@ -1,6 +1,8 @@
-"""The call as data: programmes, countries and their participation, regions, calls, rules.
+"""The call as data: programmes, countries and their participation, regions, calls, their
+strands and rules.
 
-Every parameter a rule reads lives here and is loaded from fixtures that cite their source.
+Every parameter a rule reads lives here (call-wide facts on the call, each rule's own on its
+``CallRule.options``) and is loaded from fixtures that say where each comes from.
 """
 from datetime import date, time
 import hashlib
@@ -595,10 +597,6 @@ class Call(models.Model):
     def is_open(self, at=None) -> bool:
         """True while submissions are accepted: strictly before the deadline."""
         return (at or timezone.now()) < self.deadline
-
-    @property
-    def localized_title(self) -> str:
-        return self.title_ro if self.title_ro and get_language_code() == "ro" else self.title
 
     def rule_options(self, code: str) -> dict:
         """The options of the call-wide rule ``code``, or an empty dict when it is not set."""

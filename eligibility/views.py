@@ -47,6 +47,10 @@ def rules_explained(rules, params) -> list[RuleExplained]:
     ]
 
 
+def first_paragraph(documented: type) -> str:
+    return (inspect.getdoc(documented) or "").split("\n\n")[0]
+
+
 @dataclass(frozen=True)
 class RuleKind:
     """A rule class as the rule reference shows it: its family and its parameters."""
@@ -64,7 +68,7 @@ class RuleKind:
 
     @property
     def summary(self) -> str:
-        return inspect.getdoc(self.rule).split("\n\n")[0] if self.rule.__doc__ else ""
+        return first_paragraph(self.rule)
 
     @property
     def parameters(self) -> list:
@@ -101,7 +105,7 @@ def rule_kinds(request: HttpRequest) -> HttpResponse:
     return render(request, "eligibility/rule_kinds.html", {
         "families": [
             (family.__name__,
-             inspect.getdoc(family).split("\n\n")[0] if family is not Rule else "", kinds)
+             first_paragraph(family) if family is not Rule else "", kinds)
             for family, kinds in families.items()
         ],
     })

@@ -117,6 +117,8 @@ eligibility:call_rules(reference)     a        GET     200          200         
 eligibility:call_rules(reference)     a        POST    405          405          405          405          405          405
 eligibility:call_rules(reference)     missing  GET     404          404          404          404          404          404
 eligibility:call_rules(reference)     missing  POST    405          405          405          405          405          405
+eligibility:rule_kinds                -        GET     200          200          200          200          200          200
+eligibility:rule_kinds                -        POST    405          405          405          405          405          405
 accounts:signup                       -        GET     200          302          302          302          302          302
 accounts:signup                       -        POST    200          302          302          302          302          302
 # "We sent a link to <address>": without a sign-up in this session, back to the form.

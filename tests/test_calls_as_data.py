@@ -5,20 +5,30 @@ The new kind of condition below is declared here, in this test module, and nowhe
 call page, the rules pages, the API and the command find it through the rule registry.
 """
 import copy
+from datetime import datetime, timezone as dt_timezone
+from decimal import Decimal
 import io
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy
 import pytest
 
 from calls.fixtures import call_fixtures_load
 from calls.models import Call, OrganisationType
+from consortia.forms import ConsortiumForm
+from consortia.models import Consortium
+from eligibility.facts import facts_from_consortium
 from eligibility.rules import RULES
 from eligibility.rules.base import ChoiceList, RuleParameters
 from eligibility.rules.members import CoordinatorIs
+from eligibility.services import check_consortium
+from tests.consortium_factories import make_consortium, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +289,97 @@ def test_outcomes_from_official_sources_are_not_provisional(client):
     report = api_check(client, request_body("COS-CLUSTPARTNS-2017-3-02")).json()
 
     assert all(item["provisional"] == [] for item in report["outcomes"])
+
+
+@pytest.fixture
+def applicant():
+    return make_user()
+
+
+def project_form_data(**changes) -> dict:
+    return {"acronym": "TEXS3", "title": "", "duration_months": "24",
+            "start_date": "2018-11-01", "total_eligible_costs": "466667.00",
+            "requested_grant": "350000.00", **changes}
+
+
+def test_a_consortium_of_a_call_with_strands_must_pick_one_of_its_strands(applicant):
+    load(strand_fixture())
+    call = Call.objects.get(reference="TEST-STRANDS-01")
+    draft = Consortium(owner=applicant, call=call)
+
+    missing = ConsortiumForm(data=project_form_data(), instance=draft)
+    assert not missing.is_valid()
+    assert missing.errors["strand"] == [
+        "Choose the strand of the call the consortium applies to."
+    ]
+    chosen = ConsortiumForm(
+        data=project_form_data(strand=str(call.strands.get(code="2").pk)), instance=draft
+    )
+    assert chosen.is_valid(), chosen.errors
+    assert chosen.cleaned_data["strand"].code == "2"
+
+
+def test_a_consortium_cannot_pick_a_strand_of_another_call(applicant):
+    load(strand_fixture())
+    other = Call.objects.get(reference="TEST-STRANDS-01").strands.get(code="1")
+    draft = Consortium(owner=applicant, call=Call.objects.get(reference="COS-CLUSTER-2018-03-02"))
+
+    form = ConsortiumForm(data=project_form_data(strand=str(other.pk)), instance=draft)
+    assert "strand" not in form.fields  # a call without strands does not ask
+    draft.strand = other
+    with pytest.raises(ValidationError, match="This strand belongs to another call."):
+        draft.full_clean(exclude=["owner"])
+
+
+def test_a_saved_consortium_is_checked_against_its_strands_rules(applicant):
+    load(strand_fixture())
+    call = Call.objects.get(reference="TEST-STRANDS-01")
+    consortium = Consortium.objects.create(
+        owner=applicant, call=call, strand=call.strands.get(code="2"), acronym="TEXS3",
+        requested_grant=Decimal("350000.00"),
+    )
+
+    assert facts_from_consortium(consortium).project.strand == "2"
+    report = check_consortium(consortium, as_of=datetime(2018, 3, 1, tzinfo=dt_timezone.utc))
+    assert report.outcome("max_grant").status == "fail"
+
+
+@pytest.mark.parametrize(("language", "label"), [
+    ("en", "accepted organisation types"), ("ro", "tipuri de organizații acceptate"),
+])
+def test_the_rule_reference_documents_every_kind_with_its_parameters(client, language, label):
+    prefix = "/ro" if language == "ro" else ""
+    page = client.get(prefix + reverse("eligibility:rule_kinds")).content.decode()
+
+    for code, rule in RULES.items():
+        assert f'id="kind-{code}"' in page, code
+        for field in rule.Parameters.base_fields.values():
+            with translation.override(language):
+                assert escape(str(field.label)) in page, (code, field.label)
+                assert escape(str(field.help_text)) in page, (code, field.help_text)
+    assert label in page
+    assert 'id="family-EveryMemberIn"' in page and 'id="family-AmountInRange"' in page
+
+
+def test_the_text_report_of_the_command_marks_provisional_outcomes(tmp_path):
+    path = tmp_path / "consortium.json"
+    path.write_text(json.dumps(
+        request_body("COS-CLUSTER-2018-03-02", as_of="2019-03-01T09:00:00+01:00")
+    ))
+    stdout = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_eligibility", str(path), "--format", "text", stdout=stdout)
+
+    assert "! Provisional: from Call text of 8 January 2019" in stdout.getvalue()
+
+
+@pytest.mark.parametrize(("prefix", "words"), [("", "Provisional: from"),
+                                               ("/ro", "Provizoriu: după")])
+def test_the_eligibility_panel_marks_provisional_outcomes(client, applicant, prefix, words):
+    consortium = make_consortium(applicant, Call.objects.get(reference="COS-CLUSTER-2018-03-02"))
+    client.force_login(applicant)
+
+    page = client.get(prefix + reverse("consortia:detail", args=[consortium.pk]))
+
+    panel = page.content.decode().split('id="eligibility"', 1)[1]
+    assert f"{words} Call text of 8 January 2019" in panel

@@ -158,9 +158,9 @@ class Rule:
         raise NotImplementedError
 
     def localized_reference(self) -> str:
-        if self.reference_ro and current_language() == "ro":
-            return self.reference_ro
-        return self.reference
+        if not self.reference_ro:
+            return self.reference
+        return self.reference_ro if current_language() == "ro" else self.reference
 
     def outcome(
         self, status: Status, message: str, *, actual=None, required=None, hint: str = "",

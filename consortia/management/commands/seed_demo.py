@@ -101,6 +101,7 @@ def practice_fixture(source: Call, now: datetime) -> list[dict]:
         reference=PRACTICE_CALL,
         alternative_reference="",
         title=f"Practice call: {source.title}",
+        title_ro=f"Apel de exercițiu: {source.title_ro}" if source.title_ro else "",
         short_name="Practice ESCP-S3",
         is_practice=True,
         programme=[PRACTICE_PROGRAMME],

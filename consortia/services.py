@@ -1,6 +1,6 @@
 """Writes that touch a consortium and its members or submissions: each atomic, each checking
 its preconditions on the locked consortium row at the moment of writing."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Callable, NamedTuple
@@ -469,9 +469,10 @@ def call_submissions_recheck(
         .filter(consortium__call=call)
         .with_submitted_statuses()
         .annotate(**{name: models.F(f"consortium__{name}") for name in PROJECT_FIELDS})
+        .annotate(strand_code=models.F("consortium__strand__code"))
         .order_by("id")
         .values_list("id", "consortium_id", "submitted_at", "verdict", "submitted_statuses",
-                     *PROJECT_FIELDS, named=True)
+                     "strand_code", *PROJECT_FIELDS, named=True)
     )
 
     def recheck_chunk(chunk: list) -> None:
@@ -480,7 +481,9 @@ def call_submissions_recheck(
         for row in chunk:
             member_rows = members.get(row.consortium_id, ())
             facts = ConsortiumFacts(
-                project=project_facts(row),
+                # The row carries its strand's code, not the strand: a consortium of a
+                # strand is checked by that strand's rules.
+                project=replace(project_facts(row), strand=row.strand_code),
                 members=tuple(member_facts(member) for member in member_rows),
             )
             report = evaluate(facts, params, as_of=row.submitted_at)

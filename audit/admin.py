@@ -4,6 +4,23 @@ from .models import Event
 from .services import admin_change_record
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A ModelAdmin base for history: every row is shown, none can be added, changed or
+    deleted in the admin, and each field is shown read-only."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RecordedInAdmin(admin.ModelAdmin):
     """A ModelAdmin base: every addition, change and deletion made in the admin goes on
     the record too (beside Django's admin log, in the same transaction)."""
@@ -24,7 +41,7 @@ class RecordedInAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """The record, read-only: nothing in it can be added, changed or deleted here."""
 
     list_display = ["occurred_at", "action", "actor", "consortium", "call"]
@@ -32,12 +49,3 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["actor__email", "consortium__acronym", "call__reference"]
     date_hierarchy = "occurred_at"
     list_select_related = ["actor", "consortium", "call"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,7 +4,7 @@ from typing import Any
 
 from .models import Action, Event
 
-# One JSON object per line for whoever follows the service's activity (submissions,
+# One log line per event for whoever follows the service's activity (submissions,
 # withdrawals, refusals, reviews); the record (Event) is the database's account of the same.
 events_logger = logging.getLogger("eligibility.events")
 
@@ -23,14 +23,13 @@ def admin_change_record(*, actor, instance, operation: str, changes: list | str)
     changed or deleted), the object, and Django's description of the change (the fields
     changed, and the inline rows added, changed or deleted, named in English as Django's
     admin log names them). Called inside the admin's transaction, before a deletion."""
-    from calls.models import Call
-    from consortia.models import Consortium
-
     deleting = operation == "deleted"
+    # The entry links the consortium or call it is about: the models its keys point to,
+    # which the record names without importing the apps above it.
     return event_record(
         action=Action.CHANGED_IN_ADMIN, actor=actor,
-        consortium=instance if isinstance(instance, Consortium) and not deleting else None,
-        call=instance if isinstance(instance, Call) and not deleting else None,
+        consortium=instance if _is_kept(instance, "consortium", deleting) else None,
+        call=instance if _is_kept(instance, "call", deleting) else None,
         details={
             "model": instance._meta.label_lower, "object": str(instance), "pk": instance.pk,
             "operation": operation,
@@ -40,8 +39,16 @@ def admin_change_record(*, actor, instance, operation: str, changes: list | str)
     )
 
 
+def _is_kept(instance, key: str, deleting: bool) -> bool:
+    """Whether ``instance`` is what the entry's ``key`` points to, and stays to be pointed to."""
+    model = Event._meta.get_field(key).related_model
+    return not deleting and model is not None and isinstance(instance, model)
+
+
 def event_log(name: str, **fields: Any) -> None:
-    """Write one structured log line: ``{"event": name, ...fields}`` as JSON. Call it once
+    """Write one structured log line: the event's ``name`` as its message, and ``event`` and
+    each of ``fields`` as keys of the line's JSON object (LOGGING's formatter). Call it once
     the change it reports is committed (``transaction.on_commit``), or at once for a refusal,
-    which changes nothing."""
-    events_logger.info(json.dumps({"event": name, **fields}, ensure_ascii=False, sort_keys=True))
+    which changes nothing. A field must not be named as a log record's own attributes
+    (``name``, ``message``, ...): logging refuses it."""
+    events_logger.info(name, extra={"event": name, **fields})

@@ -117,6 +117,15 @@ class CallRuleInline(admin.TabularInline):
     fields = ["strand", "code", "severity", "reference", "reference_ro", "source", "options",
               "provenance"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "strand":
+            # Only this call's strands; a new call has none yet.
+            call_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                Strand.objects.filter(call_id=call_id) if call_id else Strand.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Call)
 class CallAdmin(RecordedInAdmin):

@@ -32,6 +32,7 @@ from .models import (
     Strand,
 )
 from .provenance import provenance_problems
+from .rule_kinds import rule_kinds
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -612,11 +613,10 @@ def _record_call_changes(entries: list[FixtureEntry], report: LoadReport, actor)
 
 
 def _check_call_as_a_whole(call: Call, report: LoadReport) -> None:
-    from eligibility.facts import configured_rule
-
     location = f"calls.call {json.dumps(call.reference)}"
+    kinds = rule_kinds()
     for stored in call.rules.select_related("strand"):
-        for problem in configured_rule(stored).call_problems(call):
+        for problem in kinds.call_problems(stored, call):
             report.problems.append(LoadProblem(
                 f"calls.callrule {json.dumps([call.reference, stored.key])}", None, problem
             ))
@@ -631,15 +631,13 @@ def _check_call_as_a_whole(call: Call, report: LoadReport) -> None:
 def rule_option_problems(location: str, rule: CallRule) -> list[LoadProblem]:
     """The options of a rule, checked against its class's ``Parameters``, and their
     provenance: one entry per option, a null value only for a value not known."""
-    from eligibility.rules import RULES
-
-    rule_class = RULES.get(rule.code)
-    if rule_class is None:
+    kinds = rule_kinds()
+    option_names = kinds.option_names(rule.code)
+    if option_names is None:
         return []  # the code is refused as an unknown choice
     options, provenance = rule.options, rule.provenance
     if not isinstance(options, dict):
         return [LoadProblem(location, "options", 'write the options as an object {"name": value}.')]
-    option_names = list(rule_class.Parameters.base_fields)
     problems = [
         LoadProblem(location, "provenance", problem)
         for problem in provenance_problems(provenance, names=option_names)
@@ -666,11 +664,8 @@ def rule_option_problems(location: str, rule: CallRule) -> list[LoadProblem]:
             ))
         if value is None:
             not_known.append(name)
-    parameters = rule_class.Parameters(
-        {name: value for name, value in options.items() if value is not None},
-        not_known=not_known,
-    )
-    for name, messages in parameters.option_problems().items():
+    given = {name: value for name, value in options.items() if value is not None}
+    for name, messages in kinds.option_problems(rule.code, given, not_known).items():
         field_name = f"options.{name}" if name else "options"
         problems += [LoadProblem(location, field_name, str(message)) for message in messages]
     return problems

@@ -39,6 +39,42 @@ class EccpStatus(models.TextChoices):
     NONE = "none", _("Not registered")
 
 
+class MemberRole(models.TextChoices):
+    """A member's place in the consortium (Funding & Tenders Portal wording)."""
+
+    COORDINATOR = "coordinator", _("Coordinator")
+    BENEFICIARY = "beneficiary", _("Beneficiary")
+    AFFILIATED_ENTITY = "affiliated_entity", _("Affiliated entity")
+    ASSOCIATED_PARTNER = "associated_partner", _("Associated partner")
+
+
+class Declaration(models.TextChoices):
+    """Facts about a member, declared by the applicant, that EU law attaches a consequence to."""
+
+    RU_PUBLIC_CONTROL = "ru_public_control", _(
+        "Established in Russia and over 50 % publicly owned or controlled "
+        "(Council Regulation (EU) No 833/2014, art. 5l)"
+    )
+    HU_PUBLIC_INTEREST_TRUST = "hu_public_interest_trust", _(
+        "A Hungarian public-interest trust under Act IX of 2021, or an entity it maintains "
+        "(Council Implementing Decision (EU) 2022/2506)"
+    )
+
+
+def validate_declarations(value) -> None:
+    """A JSON list of declaration codes, each once."""
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Enter a list of declaration codes."))
+    unknown = [code for code in value if code not in Declaration.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown declarations: %(unknown)s. Allowed: %(allowed)s."),
+            params={"unknown": ", ".join(unknown), "allowed": ", ".join(Declaration.values)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A declaration is listed twice."))
+
+
 class RegionCategory(models.TextChoices):
     LESS_DEVELOPED = "less_developed", _("Less developed")
     TRANSITION = "transition", _("Transition")
@@ -686,9 +722,9 @@ class CallRuleManager(models.Manager):
 
 def rule_choices() -> list[tuple[str, str | Promise]]:
     # Read from the rules themselves, so that a new rule class is a choice at once.
-    from eligibility.rules import rule_choices as choices
+    from .rule_kinds import rule_kinds
 
-    return choices()
+    return rule_kinds().choices()
 
 
 class CallRule(models.Model):

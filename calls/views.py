@@ -1,5 +1,4 @@
 from datetime import date
-import unicodedata
 
 from django.db.models import TextChoices
 from django.http import HttpRequest, HttpResponse
@@ -7,8 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from eligibility.facts import call_parameters
-from eligibility.views import rules_explained
+from config.text import reading_order
 
 from . import countries
 from .models import (
@@ -19,6 +17,7 @@ from .models import (
     Participation,
     RegionCategory,
 )
+from .rule_kinds import rule_kinds
 
 # Headings of the eligible-country groups (plural, unlike the choice labels).
 PARTICIPATION_HEADINGS = {
@@ -44,17 +43,12 @@ def call_detail(request: HttpRequest, reference: str) -> HttpResponse:
         .select_related("programme", "region_classification")
         .prefetch_related("rules")
     )
-    params = call_parameters(call)
     options = call.options_by_code()
     eligible_countries = eligible_countries_by_basis(call)
     return render(request, "calls/detail.html", {
         "call": call,
         "options": options,
-        "rules": rules_explained(params.rules, params),
-        "strands": [
-            (strand, rules_explained(params.strand_rules.get(strand.code, ()), params))
-            for strand in params.strands
-        ],
+        **rule_kinds().call_page(call),
         "start_window": [
             date.fromisoformat(day) for day in (
                 options.get("start_window", {}).get("earliest"),
@@ -114,5 +108,4 @@ def eligible_countries_by_basis(call: Call) -> list[tuple[str, list[Country]]]:
 
 def name_sort_key(country: Country) -> str:
     """Sort names as a reader expects: accents do not move Ț or Ö to the end of the list."""
-    decomposed = unicodedata.normalize("NFKD", country.localized_name)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return reading_order(country.localized_name)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 import re
-import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,6 +18,8 @@ from django.utils.dates import MONTHS, MONTHS_ALT
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext as _, ngettext
+
+from .text import reading_order
 
 # Spaces people and word processors put between thousands: ordinary, no-break, figure,
 # thin and narrow no-break.
@@ -206,18 +207,13 @@ def date_convention() -> DateConvention:
     return DATE_CONVENTIONS.get(language, DATE_CONVENTIONS["en"])
 
 
-def _without_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
 def _month_numbers() -> dict[str, int]:
     """Month names of the active language (and English), as typed without accents."""
     numbers = {}
     for names in (MONTHS, MONTHS_ALT):
         for number, name in names.items():
-            numbers[_without_accents(str(name))] = number
-            numbers[_without_accents(str(name))[:3]] = number
+            numbers[reading_order(str(name))] = number
+            numbers[reading_order(str(name))[:3]] = number
     for number in range(1, 13):
         english = date(2000, number, 1).strftime("%B")
         numbers.setdefault(english.casefold(), number)
@@ -238,7 +234,7 @@ def read_date(text: str) -> date | None:
     elif match := DAY_FIRST.fullmatch(text):
         day, month, year = (int(part) for part in match.groups())
     elif match := DAY_MONTH_NAME_YEAR.fullmatch(text):
-        month = _month_numbers().get(_without_accents(match[2]))
+        month = _month_numbers().get(reading_order(match[2]))
         day, year = int(match[1]), int(match[3])
     try:
         if day is None or month is None or year is None:

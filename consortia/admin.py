@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from audit.admin import RecordedInAdmin
+from audit.admin import ReadOnlyAdmin, RecordedInAdmin
 
 from .models import Consortium, Member, Submission
 
@@ -56,7 +56,7 @@ class ConsortiumAdmin(RecordedInAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     """Submissions are history: shown, never changed or deleted here."""
 
     list_display = ["consortium", "submitted_at", "submitted_by", "verdict", "withdrawn_at"]
@@ -64,15 +64,3 @@ class SubmissionAdmin(admin.ModelAdmin):
     search_fields = ["consortium__acronym", "submitted_by__email"]
     list_select_related = ["consortium", "submitted_by"]
     date_hierarchy = "submitted_at"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Submission._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

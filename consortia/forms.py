@@ -7,7 +7,6 @@ the consortium meets the call's rules is the eligibility panel's business, never
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import cast
-import unicodedata
 import zoneinfo
 
 from django import forms
@@ -16,19 +15,25 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from calls.countries import country_name
-from calls.models import Call, Country, EccpStatus, OrganisationType, Region
+from calls.eccp import ECCP_URL_VALIDATOR
+from calls.models import (
+    Call,
+    Country,
+    Declaration,
+    EccpStatus,
+    MemberRole,
+    OrganisationType,
+    Region,
+)
 from config.forms import AmountField, LocalDateField
+from config.text import reading_order
 from eligibility.facts import call_parameters
+from eligibility.member_set import member_set_findings
 
-from .models import ECCP_URL_VALIDATOR, Consortium, Declaration, Member, MemberRole
+from .models import Consortium, Member
+from .services import MemberDraft, ProjectDraft
 
 MAX_MEMBERS = 50
-
-
-def _sort_key(text: str) -> str:
-    """Order names as a reader expects: Ț with T, É with E, case ignored."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class MemberChoices:
         eligible = call_parameters(call).eligible_countries
         named = sorted(
             ((code, country_name(code)) for code in Country.objects.values_list("code", flat=True)),
-            key=lambda pair: _sort_key(pair[1]),
+            key=lambda pair: reading_order(pair[1]),
         )
         countries = [
             ("", _("Choose a country")),
@@ -72,7 +77,7 @@ class MemberChoices:
         regions = [("", _("No region or not known yet"))] + [
             (country_name(country), options)
             for country, options in sorted(
-                by_country.items(), key=lambda item: _sort_key(country_name(item[0]))
+                by_country.items(), key=lambda item: reading_order(country_name(item[0]))
             )
         ]
         return cls(countries, regions, region_queryset, country_of_region)
@@ -146,6 +151,21 @@ class ConsortiumForm(forms.ModelForm):
             strand.error_messages["required"] = _(
                 "Choose the strand of the call the consortium applies to."
             )
+
+    def project_draft(self) -> ProjectDraft:
+        """What a valid form says of the project, as plain values for the service."""
+        cleaned = self.cleaned_data
+        return ProjectDraft(
+            acronym=cleaned["acronym"],
+            title=cleaned.get("title") or "",
+            duration_months=cleaned.get("duration_months"),
+            start_date=cleaned.get("start_date"),
+            total_eligible_costs=cleaned.get("total_eligible_costs"),
+            requested_grant=cleaned.get("requested_grant"),
+            fstp_costs=cleaned.get("fstp_costs"),
+            other_costs=cleaned.get("other_costs"),
+            strand_id=cleaned["strand"].pk if cleaned.get("strand") else None,
+        )
 
 
 # The model's own check, under a code of its own: a URL field would otherwise replace its
@@ -246,10 +266,6 @@ class MemberForm(forms.ModelForm):
         return cleaned
 
 
-def _same_organisation(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 class BaseMemberFormSet(forms.BaseInlineFormSet):
     """Every member of a consortium on one page: one coordinator, no organisation twice."""
 
@@ -268,10 +284,38 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
             and (form.instance.pk is not None or form.has_changed())
         ]
 
+    def member_drafts(self) -> list[MemberDraft]:
+        """The members a valid formset keeps, as plain values for the service."""
+        drafts = []
+        for form in self.kept_forms():
+            cleaned = form.cleaned_data
+            country, region = cleaned.get("country"), cleaned.get("region")
+            drafts.append(MemberDraft(
+                name=cleaned["name"],
+                country_id=country.code if country is not None else None,
+                region_id=region.pk if region is not None else None,
+                organisation_type=cleaned.get("organisation_type") or "",
+                eccp_status=cleaned.get("eccp_status") or "",
+                eccp_profile_url=cleaned.get("eccp_profile_url") or "",
+                is_coordinator=bool(cleaned.get("is_coordinator")),
+                role=cleaned.get("role") or MemberRole.BENEFICIARY,
+                declarations=list(cleaned.get("declarations") or ()),
+                pk=form.instance.pk,
+            ))
+        return drafts
+
+    def removed_members(self) -> list[int]:
+        """The keys of the saved members marked for removal."""
+        return [form.instance.pk for form in self.deleted_forms if form.instance.pk is not None]
+
     def clean(self):
         super().clean()
         kept = self.kept_forms()
-        coordinators = [form for form in kept if form.cleaned_data.get("is_coordinator")]
+        findings = member_set_findings(
+            (form.cleaned_data.get("name"), bool(form.cleaned_data.get("is_coordinator")))
+            for form in kept
+        )
+        coordinators = [kept[position] for position in findings.coordinators]
         if kept and not coordinators:
             kept[0].add_error("is_coordinator", _("Mark one member as the coordinator."))
         elif len(coordinators) > 1:
@@ -282,17 +326,11 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
             ) % {"count": len(coordinators)}
             for form in coordinators:
                 form.add_error("is_coordinator", message)
-        first_row_of: dict[str, int] = {}
-        for number, form in enumerate(self.forms, start=1):
-            if form not in kept or not form.cleaned_data.get("name"):
-                continue
-            key = _same_organisation(form.cleaned_data["name"])
-            if key in first_row_of:
-                form.add_error("name", _(
-                    "This organisation is already member %(number)d. List each organisation once."
-                ) % {"number": first_row_of[key]})
-            else:
-                first_row_of[key] = number
+        row_number = {form: number for number, form in enumerate(self.forms, start=1)}
+        for position, first in findings.repeats.items():
+            kept[position].add_error("name", _(
+                "This organisation is already member %(number)d. List each organisation once."
+            ) % {"number": row_number[kept[first]]})
 
 
 # A subclass of BaseMemberFormSet, which the stubs of inlineformset_factory do not tell.

@@ -1,7 +1,7 @@
 """Consortia that applicants build for a call, their members, and their submissions."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -9,49 +9,18 @@ from django.utils.translation import get_language, gettext_lazy as _
 import pgtrigger
 
 from audit.models import refuse
-from calls.models import Call, Country, EccpStatus, OrganisationType, Region, Strand
-
-
-class MemberRole(models.TextChoices):
-    """A member's place in the consortium (Funding & Tenders Portal wording)."""
-
-    COORDINATOR = "coordinator", _("Coordinator")
-    BENEFICIARY = "beneficiary", _("Beneficiary")
-    AFFILIATED_ENTITY = "affiliated_entity", _("Affiliated entity")
-    ASSOCIATED_PARTNER = "associated_partner", _("Associated partner")
-
-
-class Declaration(models.TextChoices):
-    """Facts about a member, declared by the applicant, that EU law attaches a consequence to."""
-
-    RU_PUBLIC_CONTROL = "ru_public_control", _(
-        "Established in Russia and over 50 % publicly owned or controlled "
-        "(Council Regulation (EU) No 833/2014, art. 5l)"
-    )
-    HU_PUBLIC_INTEREST_TRUST = "hu_public_interest_trust", _(
-        "A Hungarian public-interest trust under Act IX of 2021, or an entity it maintains "
-        "(Council Implementing Decision (EU) 2022/2506)"
-    )
-
-
-def validate_declarations(value) -> None:
-    """A JSON list of declaration codes, each once."""
-    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        raise ValidationError(_("Enter a list of declaration codes."))
-    unknown = [code for code in value if code not in Declaration.values]
-    if unknown:
-        raise ValidationError(
-            _("Unknown declarations: %(unknown)s. Allowed: %(allowed)s."),
-            params={"unknown": ", ".join(unknown), "allowed": ", ".join(Declaration.values)},
-        )
-    if len(set(value)) != len(value):
-        raise ValidationError(_("A declaration is listed twice."))
-
-
-ECCP_URL_VALIDATOR = RegexValidator(
-    r"^https://(www\.)?clustercollaboration\.eu(/|$)",
-    _("Enter the https address of the profile on clustercollaboration.eu."),
+from calls.eccp import ECCP_URL_VALIDATOR
+from calls.models import (
+    Call,
+    Country,
+    EccpStatus,
+    MemberRole,
+    OrganisationType,
+    Region,
+    Strand,
+    validate_declarations,
 )
+from eligibility.engine import Verdict
 
 
 class ConsortiumQuerySet(models.QuerySet):
@@ -457,7 +426,7 @@ class Submission(models.Model):
                 violation_error_message=_("This consortium is already submitted."),
             ),
             models.CheckConstraint(
-                condition=Q(verdict="eligible"),
+                condition=Q(verdict=Verdict.ELIGIBLE),
                 name="submission_verdict_eligible",
                 violation_error_message=_("Only an eligible consortium can be submitted."),
             ),
@@ -588,11 +557,6 @@ class SubmissionRecheck(models.Model):
     differs from the submission's. One run shares one ``checked_at``.
     """
 
-    class Verdict(models.TextChoices):
-        ELIGIBLE = "eligible", _("Eligible")
-        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
-        INCOMPLETE = "incomplete", _("Incomplete")
-
     submission = models.ForeignKey(
         Submission, on_delete=models.PROTECT, related_name="rechecks",
         verbose_name=_("submission"),
@@ -613,7 +577,7 @@ class SubmissionRecheck(models.Model):
                 fields=["submission", "checked_at"], name="recheck_once_per_run",
             ),
             models.CheckConstraint(
-                condition=Q(verdict__in=["eligible", "not_eligible", "incomplete"]),
+                condition=Q(verdict__in=Verdict.values),
                 name="recheck_verdict_known",
             ),
         ]

@@ -1,7 +1,9 @@
 """Writes that touch a consortium and its members or submissions: each atomic, each checking
 its preconditions on the locked consortium row at the moment of writing."""
-from dataclasses import dataclass, replace
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 from typing import Callable, NamedTuple
 
@@ -23,7 +25,6 @@ from outbox.emails import email_render, recipient_language
 from outbox.models import Kind
 from outbox.services import Outgoing, messages_write
 
-from .forms import BaseMemberFormSet, ConsortiumForm
 from .models import Consortium, Member, Submission, SubmissionRecheck, snapshot_countries
 
 
@@ -142,56 +143,120 @@ def _locked(consortium: Consortium) -> Consortium:
     )
 
 
-def consortium_draft_save(
-    *, form: ConsortiumForm, members: BaseMemberFormSet, owner=None
-) -> Consortium:
-    """Save a draft's project data and its member rows together, or nothing.
+@dataclass(frozen=True)
+class ProjectDraft:
+    """A draft's project data as the applicant gives it."""
 
-    ``form`` and ``members`` are valid bound forms of the same consortium; a new consortium
-    needs its ``owner`` and already carries its call. Refused when the consortium was
-    submitted meanwhile.
+    acronym: str
+    title: str = ""
+    duration_months: int | None = None
+    start_date: date | None = None
+    total_eligible_costs: Decimal | None = None
+    requested_grant: Decimal | None = None
+    fstp_costs: Decimal | None = None
+    other_costs: Decimal | None = None
+    strand_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MemberDraft:
+    """One member of a draft as the applicant gives it; ``pk`` names a member already saved."""
+
+    name: str
+    country_id: str | None = None
+    region_id: int | None = None
+    organisation_type: str = ""
+    eccp_status: str = ""
+    eccp_profile_url: str = ""
+    is_coordinator: bool = False
+    role: str = "beneficiary"  # calls.models.MemberRole value
+    declarations: list[str] = field(default_factory=list)  # calls.models.Declaration values
+    pk: int | None = None
+
+
+PROJECT_DRAFT_FIELDS = tuple(field.name for field in fields(ProjectDraft))
+MEMBER_DRAFT_FIELDS = tuple(field.name for field in fields(MemberDraft) if field.name != "pk")
+
+
+def consortium_draft_save(
+    *, consortium: Consortium, project: ProjectDraft, members: Sequence[MemberDraft],
+    removed: Collection[int] = (), owner=None,
+) -> Consortium:
+    """Save a draft's project data and its members together, or nothing.
+
+    ``members`` are the members given, their shape already checked (the consortium page's
+    forms do it): one with a ``pk`` is changed where it differs, one without is added; the
+    saved members whose keys are in ``removed`` are removed, and the others stay as they
+    are. A new consortium needs its ``owner`` and already carries its call. Refused when the
+    consortium was submitted meanwhile.
     """
     with transaction.atomic():
-        consortium = form.instance
         creating = consortium.pk is None
         if creating:
             consortium.owner = owner
-        elif not _locked(consortium).is_editable:
-            raise ConsortiumNotEditable()
-        consortium = form.save()
-        members.instance = consortium
-        rows = members.save(commit=False)
-        for member in members.deleted_objects:
+            stored = None
+        else:
+            stored = _locked(consortium)
+            if not stored.is_editable:
+                raise ConsortiumNotEditable()
+        changed_fields = [
+            name for name in PROJECT_DRAFT_FIELDS
+            if stored is not None and getattr(stored, name) != getattr(project, name)
+        ]
+        consortium = _project_save(consortium, project)
+        saved = {member.pk: member for member in consortium.members.order_by(
+            "-is_coordinator", "id")} if not creating else {}
+        removed_members = [member for pk, member in saved.items() if pk in removed]
+        for member in removed_members:
             member.delete()
+        added, changed = [], []
+        for draft in members:
+            values = {name: getattr(draft, name) for name in MEMBER_DRAFT_FIELDS}
+            if draft.pk is None:
+                added.append(Member(consortium=consortium, **values))
+                continue
+            member = saved[draft.pk]
+            if any(getattr(member, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(member, name, value)
+                changed.append(member)
         # The database allows one coordinator at a time: save the one who steps down first.
-        for member in sorted(rows, key=lambda member: member.is_coordinator):
-            member.consortium = consortium
+        for member in sorted(changed + added, key=lambda member: member.is_coordinator):
             member.save()
-        _record_draft_save(consortium, form, members, creating, actor=owner or consortium.owner)
+        actor = owner or consortium.owner
+        if creating:
+            _record_creation(consortium, actor=actor)
+        else:
+            _record_edit(consortium, actor=actor, changes={
+                "fields": changed_fields,
+                "members_added": [member.name for member in added],
+                "members_changed": [member.name for member in changed],
+                "members_removed": [member.name for member in removed_members],
+            })
     return consortium
 
 
-def _record_draft_save(consortium: Consortium, form: ConsortiumForm, members: BaseMemberFormSet,
-                       creating: bool, actor) -> None:
-    """One record entry for the save: the creation, or the edit with what it changed (none
-    when nothing changed)."""
-    if creating:
-        event_record(
-            action=Action.CONSORTIUM_CREATED, actor=actor, consortium=consortium,
-            call=consortium.call,
-            details={
-                "acronym": consortium.acronym,
-                "members": [member.name for member in consortium.members.order_by(
-                    "-is_coordinator", "id")],
-            },
-        )
-        return
-    changes = {
-        "fields": list(form.changed_data),
-        "members_added": [member.name for member in members.new_objects],
-        "members_changed": [member.name for member, _fields in members.changed_objects],
-        "members_removed": [member.name for member in members.deleted_objects],
-    }
+def _project_save(consortium: Consortium, project: ProjectDraft) -> Consortium:
+    for name in PROJECT_DRAFT_FIELDS:
+        setattr(consortium, name, getattr(project, name))
+    consortium.save()
+    return consortium
+
+
+def _record_creation(consortium: Consortium, *, actor) -> None:
+    event_record(
+        action=Action.CONSORTIUM_CREATED, actor=actor, consortium=consortium,
+        call=consortium.call,
+        details={
+            "acronym": consortium.acronym,
+            "members": [member.name for member in consortium.members.order_by(
+                "-is_coordinator", "id")],
+        },
+    )
+
+
+def _record_edit(consortium: Consortium, *, actor, changes: dict[str, list[str]]) -> None:
+    """The edit and what it changed; nothing when nothing changed."""
     if any(changes.values()):
         event_record(
             action=Action.CONSORTIUM_EDITED, actor=actor, consortium=consortium,

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from calls.models import Call
-from calls.templatetags.site_messages import IN_PAGE
 from config.middleware import request_arrived_at
+from config.templatetags.site_messages import IN_PAGE
 from eligibility.services import check_consortium
 
 from . import services
@@ -99,7 +99,9 @@ def _consortium_form_page(request: HttpRequest, consortium: Consortium) -> HttpR
     elif _both_valid(form, members):
         try:
             consortium = services.consortium_draft_save(
-                form=form, members=members, owner=request.user
+                consortium=consortium, project=form.project_draft(),
+                members=members.member_drafts(), removed=members.removed_members(),
+                owner=request.user,
             )
         except services.ConsortiumActionRefused as refusal:
             messages.error(request, str(refusal))

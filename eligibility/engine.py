@@ -6,8 +6,10 @@ fix it.
 """
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy
 
 from calls.models import Severity
 
@@ -20,10 +22,13 @@ BLOCKING = Severity.BLOCKING.value
 __all__ = ["Outcome", "Report", "Status", "Verdict", "evaluate", "verdict_of"]
 
 
-class Verdict(StrEnum):
-    ELIGIBLE = "eligible"
-    NOT_ELIGIBLE = "not_eligible"
-    INCOMPLETE = "incomplete"
+class Verdict(models.TextChoices):
+    """The one definition of a verdict: the engine's, a submission's, a re-check's, and the
+    label every page shows."""
+
+    ELIGIBLE = "eligible", gettext_lazy("Eligible")
+    NOT_ELIGIBLE = "not_eligible", gettext_lazy("Not eligible")
+    INCOMPLETE = "incomplete", gettext_lazy("Incomplete")
 
 
 @dataclass(frozen=True, slots=True)

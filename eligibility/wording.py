@@ -16,6 +16,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext_noop
 
 from calls.countries import country_name as _country_name
+from config import text
 
 _fixed_language: ContextVar[str | None] = ContextVar("eligibility_language", default=None)
 
@@ -76,26 +77,14 @@ def per_call(method: Callable[..., Wording]) -> Callable[..., Wording]:
     return wrapper
 
 
-@lru_cache(maxsize=16)
-def _number_separators(language: str) -> tuple[str, str]:
-    return (
-        formats.get_format("DECIMAL_SEPARATOR", language),
-        formats.get_format("THOUSAND_SEPARATOR", language),
-    )
-
-
 def amount_text(amount: Decimal, decimals: int = 2) -> str:
-    """``amount`` with grouped thousands and the language's separators (groups of three)."""
-    decimal_separator, thousand_separator = _number_separators(current_language())
-    text = f"{amount:,.{decimals}f}"
-    if (decimal_separator, thousand_separator) == (".", ","):
-        return text
-    grouped = text.replace(",", "\0").replace(".", decimal_separator)
-    return grouped.replace("\0", thousand_separator)
+    """``amount`` with grouped thousands and the separators of the check's language."""
+    return text.amount_text(amount, decimals, language=current_language())
 
 
 def money(amount: Decimal) -> str:
-    return "EUR " + amount_text(amount)
+    """``EUR 350,000.00``: the rules always write the cents."""
+    return text.money_text(amount, language=current_language())
 
 
 def percent(fraction: Decimal) -> str:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from audit.admin import RecordedInAdmin
+from audit.admin import ReadOnlyAdmin, RecordedInAdmin
 
 from .models import NationalContactPoint, Review
 
@@ -31,7 +31,7 @@ class NationalContactPointAdmin(RecordedInAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     """Reviews are append-only: shown here, never added, changed or deleted."""
 
     list_display = ["created_at", "consortium_acronym", "call_reference", "reviewer", "status",
@@ -49,15 +49,3 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.display(description=_("call"), ordering="submission__consortium__call__reference")
     def call_reference(self, review: Review) -> str:
         return review.submission.consortium.call.reference
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Review._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,16 +1,17 @@
-"""The review queue's filters (a GET form) and the review form."""
+"""The review queue's filters (a django-filter FilterSet, read from the query string) and the
+review form."""
 import functools
-from typing import cast
-import unicodedata
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+import django_filters
 
 from calls.countries import country_name
 from calls.models import Call, Country
+from config.text import reading_order
 from consortia.models import Member, SubmissionQuerySet
-from consortia.templatetags.consortium_display import VERDICT_LABELS
+from eligibility.engine import Verdict
 
 from .models import NOT_REVIEWED, ReviewStatus
 from .services import CommentRequired
@@ -35,12 +36,6 @@ SORT_CHOICES = [
 ]
 
 
-def _reading_order(text: str) -> str:
-    """Order names as a reader expects: Ț with T, É with E, case ignored."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
 def country_choices() -> list[tuple[str, str]]:
     """The countries taking part in a programme, by their name in the active language, in
     reading order (one query). Only they can have members in an eligible submission."""
@@ -48,78 +43,76 @@ def country_choices() -> list[tuple[str, str]]:
         "code", flat=True
     )
     named = [(code, country_name(code)) for code in codes]
-    named.sort(key=lambda pair: _reading_order(pair[1]))
+    named.sort(key=lambda pair: reading_order(pair[1]))
     return [("", str(_("Every country")))] + [(code, f"{name} ({code})") for code, name in named]
 
 
-class QueueFilterForm(forms.Form):
-    """What the reviewer narrows the queue to. Every field is optional; an invalid one is
-    shown as an error and left out of the filtering."""
+class QueueFilter(django_filters.FilterSet):
+    """What the reviewer narrows the queue to, and its order. Every field is optional; an
+    invalid one is shown as an error and left out of the filtering, the valid ones filter."""
 
-    q = forms.CharField(
-        label=_("Acronym or organisation"), required=False, max_length=100,
+    q = django_filters.CharFilter(
+        label=_("Acronym or organisation"), method="filter_acronym_or_member", max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    call = forms.ModelChoiceField(
-        label=_("Call"), queryset=Call.objects.order_by("-deadline", "reference"),
-        to_field_name="reference", required=False, empty_label=_("Every call"),
+    call = django_filters.ModelChoiceFilter(
+        label=_("Call"), field_name="consortium__call",
+        queryset=Call.objects.order_by("-deadline", "reference"),
+        to_field_name="reference", empty_label=_("Every call"),
     )
-    country = forms.ChoiceField(label=_("Country of a member"), required=False)
-    verdict = forms.ChoiceField(
-        label=_("Automatic verdict"), required=False,
-        choices=[("", _("Every verdict")), *VERDICT_LABELS.items()],
+    # The countries of the members as submitted, as the reviewer's queue shows them.
+    country = django_filters.ChoiceFilter(
+        label=_("Country of a member"), field_name="countries", empty_label=None,
     )
-    review_status = forms.ChoiceField(
-        label=_("Review status"), required=False,
+    verdict = django_filters.ChoiceFilter(
+        label=_("Automatic verdict"), empty_label=None,
+        choices=[("", _("Every verdict")), *Verdict.choices],
+    )
+    review_status = django_filters.ChoiceFilter(
+        label=_("Review status"), method="filter_review_status", empty_label=None,
         choices=[("", _("Every review status")), (NOT_REVIEWED, _("Not reviewed")),
                  *ReviewStatus.choices],
     )
-    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORT_CHOICES)
-    per_page = forms.TypedChoiceField(
-        # Django takes any empty value; the stubs allow text only.
-        label=_("Rows per page"), required=False, coerce=int,
-        empty_value=DEFAULT_PAGE_SIZE,  # type: ignore[arg-type]
-        choices=[(size, str(size)) for size in PAGE_SIZES],
+    # The order and the page size filter nothing: filter_queryset orders every queue,
+    # filtered or not, and the view pages it.
+    sort = django_filters.ChoiceFilter(
+        label=_("Order"), method="filter_nothing", empty_label=None, choices=SORT_CHOICES,
+    )
+    per_page = django_filters.TypedChoiceFilter(
+        label=_("Rows per page"), method="filter_nothing", coerce=int,
+        empty_value=DEFAULT_PAGE_SIZE, choices=[(size, str(size)) for size in PAGE_SIZES],
     )
 
-    def __init__(self, data, **kwargs):
-        # Always bound (an empty query shows everything) and read at once: the valid fields
-        # filter even when another one is invalid.
-        super().__init__(data, **kwargs)
+    def __init__(self, data, queryset: SubmissionQuerySet, **kwargs):
+        # Always bound: an empty query shows everything.
+        super().__init__(data, queryset=queryset, **kwargs)
         # Read when first needed (to check a chosen country, or to show the list), then kept.
-        country = cast(forms.ChoiceField, self.fields["country"])
-        country.choices = functools.cache(country_choices)
-        self.is_valid()
+        self.filters["country"].extra["choices"] = functools.cache(country_choices)
 
-    def value(self, name: str):
-        return self.cleaned_data.get(name) or None
+    def filter_acronym_or_member(self, submissions, name: str, value: str):
+        if not (query := value.strip()):
+            return submissions
+        named = Member.objects.filter(consortium=OuterRef("consortium_id"), name__icontains=query)
+        return submissions.filter(Q(consortium__acronym__icontains=query) | Exists(named))
+
+    def filter_review_status(self, submissions, name: str, value: str):
+        if value == NOT_REVIEWED:
+            return submissions.filter(review_status__isnull=True)
+        return submissions.filter(review_status=value)
+
+    def filter_nothing(self, submissions, name: str, value: str):
+        return submissions
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).order_by(*SORTS[self.ordering])
+
+    @property
+    def ordering(self) -> str:
+        return self.form.cleaned_data.get("sort") or "-submitted"
 
     @property
     def page_size(self) -> int:
-        return self.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
-
-    def filtered(self, submissions: SubmissionQuerySet) -> SubmissionQuerySet:
-        """``submissions`` (a review queue) narrowed and ordered as the form says."""
-        if query := (self.value("q") or "").strip():
-            named = Member.objects.filter(
-                consortium=OuterRef("consortium_id"), name__icontains=query
-            )
-            submissions = submissions.filter(
-                Q(consortium__acronym__icontains=query) | Exists(named)
-            )
-        if call := self.value("call"):
-            submissions = submissions.filter(consortium__call=call)
-        if country := self.value("country"):
-            # The countries of the members as submitted, as the reviewer's queue shows them.
-            submissions = submissions.filter(countries=country)
-        if verdict := self.value("verdict"):
-            submissions = submissions.filter(verdict=verdict)
-        if review_status := self.value("review_status"):
-            if review_status == NOT_REVIEWED:
-                submissions = submissions.filter(review_status__isnull=True)
-            else:
-                submissions = submissions.filter(review_status=review_status)
-        return submissions.order_by(*SORTS[self.value("sort") or "-submitted"])
+        return self.form.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
 
 
 class ReviewForm(forms.Form):

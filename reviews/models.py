@@ -14,12 +14,7 @@ import pgtrigger
 from audit.models import refuse
 from calls.models import Country
 from consortia.models import Submission
-
-
-class NationalContactPointQuerySet(models.QuerySet):
-    def answering_for(self, country_codes):
-        """The active national contact points of at least one of ``country_codes``."""
-        return self.filter(countries__in=country_codes, user__is_active=True).distinct()
+from eligibility.engine import Verdict
 
 
 class NationalContactPoint(models.Model):
@@ -33,7 +28,6 @@ class NationalContactPoint(models.Model):
                     "member from any of them."),
     )
 
-    objects = NationalContactPointQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__email"]
@@ -76,8 +70,8 @@ class ReviewStatus(models.TextChoices):
         if self is ReviewStatus.CLARIFICATION_REQUESTED:
             return True
         if self is ReviewStatus.CONFIRMED_INELIGIBLE:
-            return verdict == "eligible"
-        return verdict != "eligible"
+            return verdict == Verdict.ELIGIBLE
+        return verdict != Verdict.ELIGIBLE
 
 
 NOT_REVIEWED = "not_reviewed"

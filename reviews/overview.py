@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from calls.countries import country_name
 from calls.models import Call
-from consortia.templatetags.consortium_display import VERDICT_LABELS
+from eligibility.engine import Verdict
 
 from . import charts
 from .models import NOT_REVIEWED, ReviewStatus
@@ -106,9 +106,9 @@ def queue_overview(submissions: QuerySet) -> Overview:
     for row in by_verdict_and_status:
         verdicts[row["verdict"]] += row["count"]
         statuses[row["review_status"] or NOT_REVIEWED] += row["count"]
-    by_verdict = [Tally(code, str(label), verdicts[code]) for code, label in VERDICT_LABELS.items()]
+    by_verdict = [Tally(code, str(label), verdicts[code]) for code, label in Verdict.choices]
     by_verdict += [Tally(code, code, count) for code, count in verdicts.items()
-                   if code not in VERDICT_LABELS]
+                   if code not in Verdict.values]
     by_review_status = [Tally(NOT_REVIEWED, _("Not reviewed"), statuses[NOT_REVIEWED])] + [
         Tally(status.value, str(status.label), statuses[status.value]) for status in ReviewStatus
     ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 from consortia.models import Submission
 
 from . import exports
-from .forms import QueueFilterForm, ReviewForm
+from .forms import QueueFilter, ReviewForm
 from .models import NOT_REVIEWED, ReviewStatus, may_review, review_queue
 from .overview import queue_overview
 from .services import ReviewRefused, review_record
@@ -55,18 +55,18 @@ def _totals(submissions) -> dict:
 @reviewer_required
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET)
+    queue_filter = QueueFilter(request.GET, queryset=review_queue(request.user))
     # The page shows the snapshot; the stored outcomes and parameters are not needed here.
-    submissions = form.filtered(review_queue(request.user)).defer("outcomes", "call_parameters")
+    submissions = queue_filter.qs.defer("outcomes", "call_parameters")
     totals = _totals(submissions)
-    paginator = Paginator(submissions, form.page_size)
+    paginator = Paginator(submissions, queue_filter.page_size)
     paginator.count = totals["total"]  # already counted above: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "reviews/queue.html", {
-        "form": form,
+        "form": queue_filter.form,
         "page": page,
         "totals": totals,
-        "sort": form.value("sort") or "-submitted",
+        "sort": queue_filter.ordering,
     })
 
 
@@ -82,7 +82,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @reviewer_required
 @require_safe
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    submissions = QueueFilterForm(request.GET).filtered(review_queue(request.user))
+    submissions = QueueFilter(request.GET, queryset=review_queue(request.user)).qs
     response = StreamingHttpResponse(
         exports.csv_lines(submissions), content_type="text/csv; charset=utf-8"
     )
@@ -93,7 +93,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 @reviewer_required
 @require_safe
 def export_xlsx(request: HttpRequest) -> FileResponse:
-    submissions = QueueFilterForm(request.GET).filtered(review_queue(request.user))
+    submissions = QueueFilter(request.GET, queryset=review_queue(request.user)).qs
     return FileResponse(
         exports.xlsx_file(submissions, title=_("Review queue")),
         as_attachment=True, filename=exports.export_filename("xlsx"),

@@ -1,12 +1,16 @@
 """Test data for the review feature: national contact points, submissions, member lists.
 
-Holds no tests; the review, visibility, export, notification and record tests import it.
+Thin wrappers over the factories of tests/factories.py, under the names the review,
+visibility, export, notification and record tests use.
 """
 from accounts.models import User
 from consortia.models import Consortium, Submission
 from consortia.services import consortium_submit
-from reviews.models import NationalContactPoint
-from tests.consortium_factories import A_MONTH_BEFORE_ESCP_DEADLINE, make_consortium, make_user
+from tests.consortium_factories import A_MONTH_BEFORE_ESCP_DEADLINE, make_consortium
+from tests.factories import (
+    NationalContactPointFactory,
+    UserFactory,
+)
 
 
 def member(name: str, country: str, region: str, coordinator: bool = False, **fields) -> dict:
@@ -37,14 +41,14 @@ WITHOUT_ROMANIAN_MEMBER = [
 
 def make_ncp(email: str, countries: list[str], **fields) -> User:
     """A user who is the national contact point of ``countries``."""
-    user = make_user(email, **fields)
-    contact_point = NationalContactPoint.objects.create(user=user)
-    contact_point.countries.set(countries)
-    return user
+    return NationalContactPointFactory(
+        user__email=email, **{f"user__{name}": value for name, value in fields.items()},
+        countries=countries,
+    ).user
 
 
 def make_admin(email: str = "admin@example.org") -> User:
-    return make_user(email, is_superuser=True, is_staff=True)
+    return UserFactory(email=email, admin=True)
 
 
 def submit(consortium: Consortium) -> Submission:
@@ -56,6 +60,8 @@ def submit(consortium: Consortium) -> Submission:
 def make_submission(owner: User, members: list[dict] | None = None, **project) -> Submission:
     """A consortium of ``owner`` for ESCP-S3 with ``members``, submitted a month before the
     deadline."""
+    # Submitted here rather than by the factory's trait: the submission as the service
+    # returns it, its instants in the time zone they were given in.
     return submit(make_consortium(owner, members=members or WITH_ROMANIAN_COORDINATOR, **project))
 
 

@@ -12,8 +12,8 @@ from django.utils import translation
 import pytest
 
 from calls.countries import region_name_language
-from calls.templatetags.site_messages import IN_PAGE, in_page, top_of_page
 from calls.templatetags.text_language import call_text, region_name
+from config.templatetags.site_messages import IN_PAGE, in_page, top_of_page
 from tests.consortium_factories import (
     ELIGIBLE_MEMBERS,
     ELIGIBLE_PROJECT,

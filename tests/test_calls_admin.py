@@ -240,3 +240,16 @@ def test_saving_a_call_in_the_admin_raises_its_version(admin_client):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Call.objects.get(pk=call.pk).version == call.version + 1
+
+
+def test_a_rule_in_the_admin_offers_only_its_own_calls_strands(admin_client):
+    other = Call.objects.get(reference="COS-CLUSTPARTNS-2017-3-02")
+    other.strands.create(code="9", title="Another call's strand")
+    call = Call.objects.get(reference="COS-CLUSTER-2018-03-02")
+    call.strands.create(code="1", title="Its own strand")
+
+    response = admin_client.get(reverse("admin:calls_call_change", args=[call.pk]))
+
+    html = response.content.decode()
+    assert "Its own strand" in html and "Another call&#x27;s strand" not in html
+    assert "Another call's strand" not in html

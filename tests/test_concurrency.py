@@ -227,7 +227,10 @@ def race_edit_and_submit(consortium: Consortium, *, first: str | None = None, pa
     def edit():
         if first == "submit":
             assert halfway.wait(THREAD_TIMEOUT)
-        return consortium_draft_save(form=form, members=members, owner=owner)
+        return consortium_draft_save(
+            consortium=form.instance, project=form.project_draft(),
+            members=members.member_drafts(), removed=members.removed_members(), owner=owner,
+        )
 
     def submit():
         if first == "edit":
@@ -245,7 +248,7 @@ def race_edit_and_submit(consortium: Consortium, *, first: str | None = None, pa
     with pytest.MonkeyPatch.context() as patch:
         if first == "edit":
             # The project fields are written; the members are not yet.
-            patch.setattr(ConsortiumForm, "save", pausing(ConsortiumForm.save))
+            patch.setattr(services, "_project_save", pausing(services._project_save))
         elif first == "submit":
             # The row is locked and the rules are checked; the snapshot is not yet taken.
             patch.setattr(services, "_outcomes_in_every_language",

@@ -197,7 +197,10 @@ def saved(project=None, members=None, consortium=None) -> Consortium:
     form, formset = bound_forms(project, members, consortium)
     assert form.is_valid(), form.errors
     assert formset.is_valid(), formset.errors
-    return consortium_draft_save(form=form, members=formset, owner=make_user())
+    return consortium_draft_save(
+        consortium=form.instance, project=form.project_draft(),
+        members=formset.member_drafts(), removed=formset.removed_members(), owner=make_user(),
+    )
 
 
 def test_a_member_s_role_and_declarations_are_saved():

@@ -1,6 +1,5 @@
 """E-mails and structured log lines once a submission or a review is committed; a mail server
 that fails loses neither, and the e-mail waits in the outbox for its next attempt."""
-import json
 import logging
 
 from django.core import mail
@@ -12,6 +11,7 @@ from outbox.models import Message, Status
 from reviews.models import Review
 from reviews.services import review_record
 from tests.consortium_factories import make_consortium, make_user
+from tests.log_lines import event_fields
 from tests.review_factories import (
     WITH_ROMANIAN_COORDINATOR,
     WITHOUT_ROMANIAN_MEMBER,
@@ -43,7 +43,7 @@ def contact_points():
 
 
 def events_logged(caplog) -> list[dict]:
-    return [json.loads(record.getMessage()) for record in caplog.records
+    return [event_fields(record) for record in caplog.records
             if record.name == "eligibility.events"]
 
 

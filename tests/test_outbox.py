@@ -1,7 +1,6 @@
 """The outbox: every e-mail written with the change it reports, delivered once, retried with
 backoff after a failure, and never sent twice without a person deciding."""
 from datetime import timedelta
-import json
 
 from django.contrib.admin.sites import site as admin_site
 from django.core import mail
@@ -28,6 +27,7 @@ from outbox.services import (
 from reviews.models import Review
 from reviews.services import review_record
 from tests.consortium_factories import make_user
+from tests.log_lines import event_fields
 from tests.review_factories import make_admin, make_ncp, make_submission
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,7 @@ def test_marking_an_uncertain_e_mail_sent_in_the_admin_is_logged_with_who_did_it
 
     assert Message.objects.get(pk=message.pk).status == Status.SENT
     assert mail.outbox == []
-    [line] = [json.loads(record.getMessage()) for record in caplog.records
+    [line] = [event_fields(record) for record in caplog.records
               if record.name == "eligibility.events"]
     assert line == {"event": "outbox_marked_sent", "messages": [message.pk], "by": admin.pk}
 

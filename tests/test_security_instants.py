@@ -2,7 +2,6 @@
 arrived and the instant it was judged (after the row lock), logs both, and a refusal says
 which one counted (docs/SECURITY.md, section 7)."""
 from datetime import datetime, timedelta
-import json
 import logging
 
 from django.urls import reverse
@@ -17,13 +16,14 @@ from tests.consortium_factories import (
     make_consortium,
     make_user,
 )
+from tests.log_lines import event_fields
 from tests.review_factories import make_submission
 
 pytestmark = pytest.mark.django_db
 
 
 def logged(caplog) -> list[dict]:
-    return [json.loads(record.getMessage()) for record in caplog.records
+    return [event_fields(record) for record in caplog.records
             if record.name == "eligibility.events"]
 
 

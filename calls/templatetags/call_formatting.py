@@ -7,6 +7,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _, gettext_lazy
 
+from config.text import money_text
+
 register = template.Library()
 
 # Time zones named in words the reader knows; any other zone is shown by its IANA name.
@@ -28,9 +30,7 @@ def euro(amount: Decimal | int | None) -> str:
     """``EUR 2,800,000`` (English) or ``EUR 2.800.000`` (Romanian); cents only when present."""
     if amount is None or amount == "":
         return ""
-    amount = Decimal(amount)
-    decimal_places = 0 if _is_whole(amount) else 2
-    return _("EUR %(amount)s") % {"amount": _localized_number(amount, decimal_places)}
+    return money_text(Decimal(amount), cents=False)
 
 
 @register.filter

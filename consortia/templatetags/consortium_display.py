@@ -6,17 +6,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calls.countries import country_name
-from calls.models import Call, EccpStatus, OrganisationType, RegionCategory
-from consortia.models import Declaration, MemberRole
+from calls.models import (
+    Call,
+    Declaration,
+    EccpStatus,
+    MemberRole,
+    OrganisationType,
+    RegionCategory,
+)
+from eligibility.engine import Verdict
 from eligibility.rules import rule_title
 
 register = template.Library()
 
-VERDICT_LABELS = {
-    "eligible": _("Eligible"),
-    "not_eligible": _("Not eligible"),
-    "incomplete": _("Incomplete"),
-}
 VERDICT_STYLES = {"eligible": "success", "not_eligible": "danger", "incomplete": "warning"}
 STATUS_LABELS = {
     "pass": _("Pass"), "fail": _("Fail"), "missing": _("Missing"),
@@ -26,7 +28,11 @@ STATUS_LABELS = {
 
 @register.filter
 def verdict_label(verdict) -> str:
-    return str(VERDICT_LABELS.get(str(verdict), verdict))
+    """The verdict in words (:class:`eligibility.engine.Verdict`'s label)."""
+    try:
+        return str(Verdict(str(verdict)).label)
+    except ValueError:
+        return str(verdict)
 
 
 @register.filter

@@ -12,8 +12,7 @@ from typing import ClassVar
 
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from calls.models import Severity
-from consortia.models import Declaration
+from calls.models import Declaration, Severity
 
 from ..outcomes import Status
 from ..wording import _

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy
 
-from consortia.models import MemberRole
+from calls.models import MemberRole
 
 from ..facts import MemberFacts
 from ..wording import _

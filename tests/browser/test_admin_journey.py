@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 import pytest
 
 from calls.models import Call
-from consortia.management.commands.seed_demo import ADMIN, PRACTICE_PROGRAMME
+from calls.practice import PRACTICE_PROGRAMME
+from consortia.management.commands.seed_demo import ADMIN
 
 from .pages import log_in, open_home, words
 

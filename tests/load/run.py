@@ -272,8 +272,13 @@ def logged_events(log_text: str) -> dict:
     """How many structured log lines of each event the server wrote."""
     counted: Counter = Counter()
     for line in log_text.splitlines():
-        if " eligibility.events " in line:
-            counted[json.loads(line.split(" eligibility.events ", 1)[1])["event"]] += 1
+        # The server's lines are JSON objects; gunicorn's own lines are not.
+        try:
+            logged = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(logged, dict) and logged.get("logger") == "eligibility.events":
+            counted[logged["event"]] += 1
     return dict(counted)
 
 

@@ -3,31 +3,32 @@
 Running it again changes nothing while the practice call is open; once its deadline has
 passed, it moves the practice call's dates forward again.
 """
-import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
+from decimal import Decimal
 import json
-import zoneinfo
 
 from django.conf import settings
-from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from calls.fixtures import call_fixtures_load
-from calls.models import Call, Participation, Region
-from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
+from calls.models import Call, Region
+from calls.practice import (
+    PRACTICE_CALL,
+    SOURCE_CALL,
+    practice_fixture,
+)
 from consortia.models import Consortium
-from consortia.services import consortium_draft_save, consortium_submit
+from consortia.services import (
+    MemberDraft,
+    ProjectDraft,
+    consortium_draft_save,
+    consortium_submit,
+)
 from reviews.models import NationalContactPoint
-
-SOURCE_CALL = "COS-CLUSTPARTNS-2017-3-02"
-PRACTICE_CALL = "PRACTICE-ESCP-S3"
-PRACTICE_PROGRAMME = "practice"
-DEADLINE_ZONE = "Europe/Brussels"
-WEEKS_UNTIL_DEADLINE = 4
 
 
 @dataclass(frozen=True)
@@ -65,107 +66,6 @@ FAILING_DEMO = {
         ("Demo ICT Cluster Ruse", "BG", "BG32", "cluster_organisation", "registered", False),
     ],
 }
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def months_between(earlier: date, later: date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
-
-
-def practice_deadline(now: datetime) -> datetime:
-    """17:00 Brussels time, four weeks after today (Brussels date)."""
-    zone = zoneinfo.ZoneInfo(DEADLINE_ZONE)
-    day = now.astimezone(zone).date() + timedelta(weeks=WEEKS_UNTIL_DEADLINE)
-    return datetime.combine(day, time(17, 0), tzinfo=zone)
-
-
-def practice_fixture(source: Call, now: datetime) -> list[dict]:
-    """The practice call as fixture objects: the source call's parameters and rules, with
-    dates moved to the near future and a programme of its own that lists exactly the
-    countries taking part in the source call (on its deadline date) for the whole period."""
-    documents = json.loads(serializers.serialize(
-        "json", [source, *source.rules.all()],
-        use_natural_foreign_keys=True, use_natural_primary_keys=True,
-    ))
-    call_document, rule_documents = documents[0], documents[1:]
-    deadline = practice_deadline(now)
-    source_deadline = source.deadline_local
-    fields = call_document["fields"]
-    fields.pop("version", None)
-    fields.update(
-        reference=PRACTICE_CALL,
-        alternative_reference="",
-        title=f"Practice call: {source.title}",
-        title_ro=f"Apel de exercițiu: {source.title_ro}" if source.title_ro else "",
-        short_name="Practice ESCP-S3",
-        is_practice=True,
-        programme=[PRACTICE_PROGRAMME],
-        deadline=deadline.isoformat(),
-        questions_deadline=(deadline - timedelta(days=7)).isoformat(),
-        contact_email="",
-        contact_note="A practice call: nobody answers questions about it.",
-        faq_url="",
-        sources=(
-            f"Made by `manage.py seed_demo` from {source.reference}: the same parameters, "
-            f"countries and rules. Only the dates differ: the deadline is {WEEKS_UNTIL_DEADLINE} "
-            "weeks after the command ran, at 17:00 Brussels time, and projects start in the "
-            "same months after the deadline as in the real call."
-        ),
-    )
-    window = source.rule_options("start_window")
-    for rule in rule_documents:
-        rule["fields"]["call"] = [PRACTICE_CALL]
-        if rule["fields"]["code"] == "start_window" and window.get("earliest"):
-            deadline_month = date(deadline.year, deadline.month, 1)
-            source_day = source_deadline.date()
-            earliest = date.fromisoformat(window["earliest"])
-            latest = date.fromisoformat(window["latest"])
-            first = add_months(deadline_month, months_between(source_day, earliest))
-            last_month = add_months(deadline_month, months_between(source_day, latest))
-            last = date(last_month.year, last_month.month,
-                        calendar.monthrange(last_month.year, last_month.month)[1])
-            rule["fields"]["options"] = {"earliest": first.isoformat(), "latest": last.isoformat()}
-            rule["fields"]["provenance"] = {
-                name: {"basis": "official", "source": f"{source.reference}'s window, moved"}
-                for name in ("earliest", "latest")
-            }
-
-    programme = {
-        "model": "calls.programme",
-        "fields": {
-            "code": PRACTICE_PROGRAMME,
-            "name": f"Practice programme (countries of {source.short_name or source.reference})",
-            "starts_on": source_deadline.date().isoformat(),
-            "ends_on": date(deadline.year + 2, 12, 31).isoformat(),
-            "legal_basis": "",
-            "source": f"Made by `manage.py seed_demo` for the practice call {PRACTICE_CALL}.",
-        },
-    }
-    participations = [
-        {
-            "model": "calls.participation",
-            "fields": {
-                "programme": [PRACTICE_PROGRAMME],
-                "country": [participation.country_id],
-                "basis": participation.basis,
-                "starts_on": source_deadline.date().isoformat(),
-                "ends_on": None,
-                "source": (
-                    f"Takes part in {source.programme.code} on "
-                    f"{source_deadline.date().isoformat()}, "
-                    f"the deadline of {source.reference}."
-                ),
-            },
-        }
-        for participation in Participation.objects.filter(programme=source.programme)
-        .active_on(source_deadline.date()).order_by("country_id")
-    ]
-    return [programme, *participations, call_document, *rule_documents]
 
 
 class Command(BaseCommand):
@@ -252,61 +152,43 @@ class Command(BaseCommand):
         ).first()
         if existing is not None:
             return existing
-        consortium = Consortium(call=call, owner=owner)
-        form = ConsortiumForm(self.project_data(call, demo), instance=consortium)
-        members = MemberFormSet(
-            self.members_data(call, demo["members"]), instance=consortium, prefix="members",
-            form_kwargs={"choices": MemberChoices.for_call(call)},
+        consortium = consortium_draft_save(
+            consortium=Consortium(call=call, owner=owner), project=self.project(call, demo),
+            members=self.members(call, demo["members"]), owner=owner,
         )
-        if not (form.is_valid() and members.is_valid()):
-            raise CommandError(
-                f"The demo consortium {demo['acronym']} does not validate: "
-                f"{form.errors.as_text()} {members.errors} {members.non_form_errors()}"
-            )
-        consortium = consortium_draft_save(form=form, members=members, owner=owner)
         self.stdout.write(f"Created the demo consortium {consortium.acronym}.")
         return consortium
 
     @staticmethod
-    def project_data(call: Call, demo: dict) -> dict:
-        return {
-            "acronym": demo["acronym"],
-            "title": demo["title"],
-            "duration_months": str(call.rule_options("duration").get("maximum", 24)),
-            "start_date": call.rule_options("start_window").get(
-                "earliest", call.deadline_local.date().isoformat()
+    def project(call: Call, demo: dict) -> ProjectDraft:
+        window = call.rule_options("start_window")
+        return ProjectDraft(
+            acronym=demo["acronym"],
+            title=demo["title"],
+            duration_months=call.rule_options("duration").get("maximum", 24),
+            start_date=(
+                date.fromisoformat(window["earliest"]) if window.get("earliest")
+                else call.deadline_local.date()
             ),
-            "total_eligible_costs": "466666.67",
-            "requested_grant": "350000.00",
-        }
+            total_eligible_costs=Decimal("466666.67"),
+            requested_grant=Decimal("350000.00"),
+        )
 
     @staticmethod
-    def members_data(call: Call, members: list[tuple]) -> dict:
+    def members(call: Call, members: list[tuple]) -> list[MemberDraft]:
         regions = dict(
             Region.objects.filter(
                 classification_id=call.region_classification_id,
                 code__in=[member[2] for member in members],
             ).values_list("code", "pk")
         )
-        data = {
-            "members-TOTAL_FORMS": str(len(members)),
-            "members-INITIAL_FORMS": "0",
-            "members-MIN_NUM_FORMS": "0",
-            "members-MAX_NUM_FORMS": "1000",
-        }
-        for index, (name, country, region, kind, eccp, coordinator) in enumerate(members):
-            prefix = f"members-{index}-"
-            data.update({
-                f"{prefix}name": name,
-                f"{prefix}country": country,
-                f"{prefix}region": str(regions.get(region, "")),
-                f"{prefix}organisation_type": kind,
-                f"{prefix}eccp_status": eccp,
-                f"{prefix}eccp_profile_url": "",
-            })
-            if coordinator:
-                data[f"{prefix}is_coordinator"] = "on"
-        return data
+        return [
+            MemberDraft(
+                name=name, country_id=country, region_id=regions.get(region),
+                organisation_type=kind, eccp_status=eccp, is_coordinator=coordinator,
+            )
+            for name, country, region, kind, eccp, coordinator in members
+        ]
 
     def print_credentials(self, call: Call) -> None:
         self.stdout.write("")

@@ -48,7 +48,7 @@ def _formset_links(formset: BaseFormSet) -> list[ErrorLink]:
     return links
 
 
-@register.inclusion_tag("accounts/_error_summary.html")
+@register.inclusion_tag("site/_error_summary.html")
 def error_summary(*forms_and_formsets, note: str = "") -> dict:
     """Render the summary for the given bound forms and formsets (nothing if all are valid).
 

@@ -312,3 +312,25 @@ def test_full_clean_puts_the_role_in_step_with_the_coordinator_box():
     coordinator.full_clean()
 
     assert coordinator.role == "beneficiary"
+
+
+def test_the_strand_chosen_on_the_form_is_saved():
+    from calls.models import Call
+    from consortia.services import consortium_draft_save
+
+    call = Call.objects.get(reference="SMP-COSME-2024-CLUSTER-01")
+    strand = call.strands.get(code="2")
+    consortium = Consortium(call=call)
+    data = {"acronym": "NZCL", "strand": str(strand.pk), "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0",
+            "members-MAX_NUM_FORMS": "1000"}
+    form = ConsortiumForm(data, instance=consortium)
+    members = MemberFormSet(data, instance=consortium, prefix="members",
+                            form_kwargs={"choices": MemberChoices.for_call(call)})
+    assert form.is_valid(), form.errors
+    assert members.is_valid(), members.errors
+
+    saved = consortium_draft_save(consortium=consortium, project=form.project_draft(),
+                                  members=members.member_drafts(), owner=make_user())
+
+    assert saved.strand == strand

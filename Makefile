@@ -61,9 +61,13 @@ audit: install
 	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --strict
 
 # Load without loss: fifty simulated applicants and contact points for three minutes against
-# gunicorn and a scratch PostgreSQL database (tests/load/run.py; `make test` runs a short one).
+# gunicorn and a scratch PostgreSQL database (tests/load/run.py); then the deadline rush: two
+# hundred in the last three minutes before a deadline and thirty seconds past it, across two
+# gunicorn instances, a Celery worker and Redis (tests/load/rush.py). `make test` runs a short
+# version of each.
 loadtest: install translations
 	$(BIN)/python -m tests.load.run --users 50 --seconds 180
+	$(BIN)/python -m tests.load.run --rush --users 200 --seconds 180 --after-deadline 30 --spawn-rate 20
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis .mypy_cache .ruff_cache

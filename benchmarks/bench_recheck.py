@@ -9,12 +9,17 @@ longer eligible) and runs ``manage.py recheck_eligibility`` in a child process, 
 reading the child's peak resident memory; then it generates more consortia up to the larger
 number and runs it again. Memory is flat when both peaks are alike; the rate at the larger
 size is the one to extrapolate from. Target: 100,000 consortia at 5,000 or more per second.
+
+With ``--workers N`` it then runs the command again at the larger size with ``--workers``,
+against a Celery worker of N processes on Redis (REDIS_URL, or redis://127.0.0.1:6379/11; a
+queue of its own), and compares the rows of that run with those of the run in one process.
 """
 import argparse
 import json
 import os
 from pathlib import Path
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -80,7 +85,74 @@ def run_command(database: str, size: int) -> dict:
     return measured
 
 
-def measure(sizes: list[int]) -> dict:
+def run_on_workers(database: str, concurrency: int) -> dict:
+    """The command with --workers against a worker of ``concurrency`` processes."""
+    queue = f"bench-recheck-{os.getpid()}"
+    child_environment = {
+        **os.environ, **environment.PRODUCTION_LIKE, "DATABASE_URL": database,
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/11",
+        "BENCH_QUEUE": queue,
+    }
+    log_path = environment.RESULTS_DIR / "recheck_worker.log"
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [str(Path(environment.PYTHON).parent / "celery"), "--app", "config", "worker",
+             "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
+             "--loglevel", "INFO", "--hostname", f"{queue}@%h"],
+            cwd=environment.ROOT, env=child_environment, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while " ready." not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        started = time.perf_counter()
+        subprocess.run(
+            [environment.PYTHON, str(environment.ROOT / "manage.py"), "recheck_eligibility",
+             "--call", CALL_REFERENCE, "--workers", "--no-progress"],
+            cwd=environment.ROOT, env=child_environment, check=True, capture_output=True,
+            text=True,
+        )
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+        forget_the_queue(child_environment["REDIS_URL"], queue)
+    from consortia.models import RecheckRun
+
+    run = RecheckRun.objects.latest()
+    # From the run's start to its last chunk's commit, as the in-process figure (which leaves
+    # out the command's own start, Django's setup).
+    return {"concurrency": concurrency,
+            "seconds": round((run.finished_at - run.checked_at).total_seconds(), 3),
+            "command_seconds": round(elapsed, 3), "chunks": run.chunks}
+
+
+def forget_the_queue(url: str, queue: str) -> None:
+    """Remove the benchmark's queue and Celery's bindings of it from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"*{queue}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+def same_rows_as_the_run_before() -> bool:
+    """The last two runs stored the same result for every submission."""
+    from consortia.models import RecheckRun
+
+    before, last = RecheckRun.objects.order_by("-checked_at")[:2][::-1]
+    fields = ("submission_id", "verdict", "outcomes", "changed", "call_parameters_hash")
+    return list(before.rechecks().values_list(*fields)) == list(
+        last.rechecks().values_list(*fields)
+    )
+
+
+def measure(sizes: list[int], workers: int = 0) -> dict:
     rows = []
     with environment.scratch_database("recheck") as database:
         environment.setup_django(database)
@@ -126,6 +198,12 @@ def measure(sizes: list[int]) -> dict:
                 "command_summary": measured["summary"],
                 "progress_bar": measured["progress_bar_last_line"],
             })
+        on_workers = None
+        if workers:
+            connections.close_all()
+            on_workers = run_on_workers(database, workers)
+            on_workers["per_second"] = round(rows[-1]["consortia"] / on_workers["seconds"])
+            on_workers["same_rows_as_one_process"] = same_rows_as_the_run_before()
     largest = rows[-1]
     return {
         "sizes": rows,
@@ -133,6 +211,7 @@ def measure(sizes: list[int]) -> dict:
         "extrapolated_100k_seconds": round(TARGET_CONSORTIA / largest["per_second"], 1),
         "rate_target_met": largest["per_second"] >= TARGET_PER_SECOND,
         "memory_growth_mib": round(rows[-1]["peak_rss_mib"] - rows[0]["peak_rss_mib"], 1),
+        "on_workers": on_workers,
     }
 
 
@@ -148,6 +227,13 @@ def print_table(results: dict) -> None:
     print(f"100,000 consortia at the largest size's rate: "
           f"{results['extrapolated_100k_seconds']} s; peak memory grew by "
           f"{results['memory_growth_mib']} MiB between the sizes")
+    if results.get("on_workers"):
+        workers = results["on_workers"]
+        print(f"On a worker of {workers['concurrency']} processes (--workers, "
+              f"{workers['chunks']} chunks): {workers['seconds']} s from the run's start to "
+              f"its last chunk ({workers['command_seconds']} s for the whole command), "
+              f"{workers['per_second']:,}/s; same rows as in one process: "
+              f"{workers['same_rows_as_one_process']}")
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -157,6 +243,8 @@ def main(argv: list[str] | None = None) -> dict:
         return {}
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,30000")
+    parser.add_argument("--workers", type=int, default=0, metavar="N",
+                        help="also run on a Celery worker of N processes (needs Redis)")
     options = parser.parse_args(argv)
     if not environment.postgres_available():
         print("PostgreSQL is not reachable: the re-check benchmark is skipped.")
@@ -167,7 +255,7 @@ def main(argv: list[str] | None = None) -> dict:
         "measured_at": environment.now_text(),
         "machine": environment.machine(),
         "calibration_sum_1000_us": environment.calibration_us(),
-        **measure(sizes),
+        **measure(sizes, options.workers),
     }
     environment.write_results("recheck", results)
     print_table(results)

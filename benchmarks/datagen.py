@@ -13,7 +13,8 @@ from decimal import Decimal
 import io
 import json
 import random
-from typing import Iterable
+import sys
+from typing import Callable, Iterable
 
 SECTORS = [
     "textile", "agrifood", "automotive", "aerospace", "biotech", "creative", "energy",
@@ -143,18 +144,25 @@ def next_id(model) -> int:
 def generate_submitted(
     *, call, count: int, members_per_consortium: int = 5, seed: int = 2018,
     chunk: int = 10000, owners: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Generated:
     """Add ``count`` submitted consortia of ``call`` with their members and submissions.
 
     Consortia and members are written by COPY (bulk_create off PostgreSQL); each chunk's
     submissions are then built by the database from those rows (snapshot assembled with
     jsonb functions, outcomes and parameters copied from the template submission).
+    ``progress(done, total)`` is called after each chunk; by default the progress is shown on
+    stderr (a bar on a terminal, plain lines otherwise) when more than one chunk is made.
     """
     from django.db import connection, transaction
 
     from accounts.models import User
+    from config.progress import Progress
     from consortia.models import Consortium, Member
 
+    shown = None
+    if progress is None and count > chunk:
+        shown = progress = Progress(count, label="consortia generated", stream=sys.stderr)
     randomness = random.Random(seed)
     qualifying, every = places_of(call)
     by_country: dict[str, list[Place]] = {}
@@ -230,6 +238,10 @@ def generate_submitted(
             else:
                 _submissions_by_orm(call, template, first, last)
             _submission_countries(first, last)
+        if progress:
+            progress(min(start + chunk, count), count)
+    if shown:
+        shown.finish()
     reset_sequences(Consortium, Member)
     return Generated(
         consortia=count + 1, members=made_members + 5,

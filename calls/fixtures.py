@@ -6,7 +6,7 @@ by the rule class's ``Parameters`` and each option's provenance checked (see
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 import json
 from pathlib import Path
@@ -123,12 +123,18 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def call_fixtures_load(*, sources: Sequence[tuple[str, bytes | str]], actor=None) -> LoadReport:
+def call_fixtures_load(
+    *,
+    sources: Sequence[tuple[str, bytes | str]],
+    actor=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadReport:
     """Validate and load fixture files in one transaction: everything or nothing.
 
     ``sources`` are (name, content) pairs. Objects are loaded in model dependency order,
     whatever file they are in. Every problem found is reported with the object and field
     it concerns; if there is any, the database is left exactly as it was.
+    ``progress(done, total)`` is called after each object.
     """
     report = LoadReport()
     rejected: set[tuple[str, tuple]] = set()
@@ -139,8 +145,10 @@ def call_fixtures_load(*, sources: Sequence[tuple[str, bytes | str]], actor=None
             loaded_calls: dict[str, Call] = {}
             in_sources: dict[str, set[tuple]] = {}
             known = KnownObjects()
-            for entry in entries:
+            for done, entry in enumerate(entries, start=1):
                 instance = _load_entry(entry, report, rejected, known)
+                if progress:
+                    progress(done, len(entries))
                 if isinstance(instance, Call):
                     loaded_calls[instance.reference] = instance
                     in_sources.setdefault(instance.reference, set())

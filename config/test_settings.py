@@ -17,3 +17,17 @@ API_RATE_LIMIT = "off"
 ACCOUNT_EMAILS_PER_ADDRESS = "off"
 ACCOUNT_EMAILS_PER_CLIENT = "off"
 ACCOUNT_EMAILS_IN_BACKGROUND = False
+# With REDIS_URL the suite runs on the shared cache, as production does; each test process
+# keys its entries under a prefix of its own and empties only those (tests/redis_cache.py),
+# so processes running side by side never see or remove each other's counts.
+if REDIS_URL:  # noqa: F405
+    CACHES = {
+        "default": {
+            "BACKEND": "tests.redis_cache.PrefixedRedisCache",
+            "LOCATION": REDIS_URL,  # noqa: F405
+            "KEY_PREFIX": f"test-{os.getpid()}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+        }
+    }
+# Background tasks run at once in the test process; the load test (tests/load/) runs a real
+# worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = True

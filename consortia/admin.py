@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from audit.admin import ReadOnlyAdmin, RecordedInAdmin
 
-from .models import Consortium, Member, Submission
+from .models import Consortium, Member, RecheckRun, Submission
 
 
 def _is_submitted(consortium: Consortium | None) -> bool:
@@ -64,3 +65,19 @@ class SubmissionAdmin(ReadOnlyAdmin):
     search_fields = ["consortium__acronym", "submitted_by__email"]
     list_select_related = ["consortium", "submitted_by"]
     date_hierarchy = "submitted_at"
+
+
+@admin.register(RecheckRun)
+class RecheckRunAdmin(ReadOnlyAdmin):
+    """Re-check runs and how far each has come (``manage.py recheck_eligibility``): shown,
+    never changed here; the workers fill in the counts chunk by chunk."""
+
+    list_display = ["call", "checked_at", "on_workers", "progress", "checked", "changed",
+                    "verdict_changed", "chunks_failed", "finished_at"]
+    list_filter = ["call", "on_workers"]
+    list_select_related = ["call"]
+    date_hierarchy = "checked_at"
+
+    @admin.display(description=_("chunks done"))
+    def progress(self, run: RecheckRun) -> str:
+        return f"{run.chunks_done} / {run.chunks}"

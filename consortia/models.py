@@ -591,3 +591,69 @@ def snapshot_countries(snapshot: dict) -> list[str]:
     return list(dict.fromkeys(
         member["country"] for member in snapshot.get("members", []) if member.get("country")
     ))
+
+
+class RecheckRun(models.Model):
+    """One run of ``manage.py recheck_eligibility`` over a call, and how far it has come.
+
+    Its :class:`SubmissionRecheck` rows share its ``checked_at``. A run on the workers is cut
+    into chunks of submissions, each written in a transaction of its own by whichever worker
+    takes it, which then adds its counts here in the same transaction: ``chunks_done`` of
+    ``chunks`` is the run's progress, shown by the command and in the admin. A chunk that
+    could not be checked (the call changed since the run began) counts in ``chunks_failed``.
+    A run in one process is written whole in one transaction.
+    """
+
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="recheck_runs", verbose_name=_("call"),
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    call_parameters_hash = models.CharField(_("call parameters hash"), max_length=64)
+    on_workers = models.BooleanField(_("on the workers"), default=False)
+    submissions = models.PositiveIntegerField(_("submissions to check"))
+    chunks = models.PositiveIntegerField(_("chunks"))
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+    chunks_failed = models.PositiveIntegerField(_("chunks failed"), default=0)
+    checked = models.PositiveIntegerField(_("checked"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    verdict_changed = models.PositiveIntegerField(_("changed verdict"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at"]
+        get_latest_by = "checked_at"
+        verbose_name = _("re-check run")
+        verbose_name_plural = _("re-check runs")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "checked_at"], name="recheck_run_once"),
+            models.CheckConstraint(
+                condition=Q(chunks_done__lte=models.F("chunks") - models.F("chunks_failed")),
+                name="recheck_run_chunks_counted_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked__lte=models.F("submissions")),
+                name="recheck_run_checked_at_most_all",
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict_changed__lte=models.F("changed"))
+                & Q(changed__lte=models.F("checked")),
+                name="recheck_run_changes_among_checked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} re-checked {self.checked_at.isoformat()}"
+
+    @property
+    def unchanged(self) -> int:
+        return self.checked - self.changed
+
+    @property
+    def is_finished(self) -> bool:
+        return self.chunks_done + self.chunks_failed >= self.chunks
+
+    def rechecks(self):
+        """This run's rows, oldest submission first."""
+        return SubmissionRecheck.objects.filter(
+            checked_at=self.checked_at, submission__consortium__call_id=self.call_id
+        ).order_by("submission_id")

@@ -19,13 +19,26 @@ from audit.models import Action
 from audit.services import event_log, event_record
 from calls.models import Call, Region
 from eligibility.engine import Report, evaluate
-from eligibility.facts import ConsortiumFacts, build_call_parameters, member_facts, project_facts
+from eligibility.facts import (
+    CallParameters,
+    ConsortiumFacts,
+    build_call_parameters,
+    member_facts,
+    project_facts,
+)
 from eligibility.services import check_consortium
 from outbox.emails import email_render, recipient_language
 from outbox.models import Kind
 from outbox.services import Outgoing, messages_write
 
-from .models import Consortium, Member, Submission, SubmissionRecheck, snapshot_countries
+from .models import (
+    Consortium,
+    Member,
+    RecheckRun,
+    Submission,
+    SubmissionRecheck,
+    snapshot_countries,
+)
 
 
 class ConsortiumActionRefused(Exception):
@@ -435,28 +448,6 @@ def _log_refusal(event: str, refusal: ConsortiumActionRefused, consortium: Conso
               arrived_at=arrived_at.isoformat())
 
 
-@dataclass
-class RecheckSummary:
-    """What a re-check run found; the changed consortia themselves are its stored rows."""
-
-    call: str
-    checked_at: datetime
-    call_parameters_hash: str
-    checked: int = 0
-    changed: int = 0
-    verdict_changed: int = 0
-
-    @property
-    def unchanged(self) -> int:
-        return self.checked - self.changed
-
-    def rechecks(self):
-        """This run's rows, oldest submission first."""
-        return SubmissionRecheck.objects.filter(
-            checked_at=self.checked_at, submission__consortium__call__reference=self.call
-        ).order_by("submission_id")
-
-
 class _MemberRow(NamedTuple):
     """A member read as plain values, with the attributes ``member_facts`` reads."""
 
@@ -505,31 +496,9 @@ def _members_by_consortium(consortium_ids: list[int], regions: dict[int, Region]
     return members
 
 
-def call_submissions_recheck(
-    *,
-    call: Call,
-    now: datetime | None = None,
-    chunk_size: int = 2000,
-    progress: Callable[[int, int], None] | None = None,
-) -> RecheckSummary:
-    """Run the call's current rules again over every standing submission of ``call``.
-
-    Each submission is checked as of the instant it was submitted, against the call's
-    parameters as they are now (after a corrected fixture, say), and the result is stored as
-    a :class:`SubmissionRecheck` beside it; the submission is never changed. Submissions are
-    streamed ``chunk_size`` at a time, each chunk's members read in one query, so memory
-    stays flat however many there are; ``progress(done, total)`` is called after each chunk.
-    All rows of the run are written in one transaction and share ``checked_at`` (default:
-    now). Rows are read as plain values, not model instances: this runs over every
-    submission of a call, and building instances cost more than the checks themselves.
-    """
-    checked_at = now or timezone.now()
-    params = build_call_parameters(call)
-    summary = RecheckSummary(
-        call=call.reference, checked_at=checked_at, call_parameters_hash=call.parameters_hash()
-    )
-    regions = Region.objects.filter(classification_id=call.region_classification_id).in_bulk()
-    submissions = (
+def _standing_rows(call: Call):
+    """The call's standing submissions as plain values, with what a re-check reads."""
+    return (
         Submission.objects.active()
         .filter(consortium__call=call)
         .with_submitted_statuses()
@@ -540,18 +509,41 @@ def call_submissions_recheck(
                      "strand_code", *PROJECT_FIELDS, named=True)
     )
 
-    def recheck_chunk(chunk: list) -> None:
-        members = _members_by_consortium([row.consortium_id for row in chunk], regions)
-        rechecks = []
+
+@dataclass
+class _RecheckBatch:
+    """Everything a run reads once and every chunk of it uses."""
+
+    call: Call
+    checked_at: datetime
+    parameters_hash: str
+    params: CallParameters
+    regions: dict[int, Region]
+
+    @classmethod
+    def of(cls, call: Call, checked_at: datetime, parameters_hash: str) -> "_RecheckBatch":
+        return cls(
+            call=call, checked_at=checked_at, parameters_hash=parameters_hash,
+            params=build_call_parameters(call),
+            regions=Region.objects.filter(
+                classification_id=call.region_classification_id
+            ).in_bulk(),
+        )
+
+    def recheck(self, chunk: list) -> tuple[int, int, int]:
+        """Check a chunk of rows and write their rechecks; returns (checked, changed,
+        verdict changed)."""
+        members = _members_by_consortium([row.consortium_id for row in chunk], self.regions)
+        rechecks, changed_count, verdict_changed_count = [], 0, 0
         for row in chunk:
-            member_rows = members.get(row.consortium_id, ())
             facts = ConsortiumFacts(
                 # The row carries its strand's code, not the strand: a consortium of a
                 # strand is checked by that strand's rules.
                 project=replace(project_facts(row), strand=row.strand_code),
-                members=tuple(member_facts(member) for member in member_rows),
+                members=tuple(member_facts(member)
+                              for member in members.get(row.consortium_id, ())),
             )
-            report = evaluate(facts, params, as_of=row.submitted_at)
+            report = evaluate(facts, self.params, as_of=row.submitted_at)
             verdict = str(report.verdict)
             outcomes = _recheck_outcomes(report)
             verdict_changed = verdict != row.verdict
@@ -559,31 +551,150 @@ def call_submissions_recheck(
                 {outcome["rule"]: outcome["status"] for outcome in outcomes}
                 != (row.submitted_statuses or {})
             )
-            summary.changed += changed
-            summary.verdict_changed += verdict_changed
+            changed_count += changed
+            verdict_changed_count += verdict_changed
             rechecks.append(SubmissionRecheck(
-                submission_id=row.id, checked_at=checked_at,
-                call_parameters_hash=summary.call_parameters_hash, verdict=verdict,
+                submission_id=row.id, checked_at=self.checked_at,
+                call_parameters_hash=self.parameters_hash, verdict=verdict,
                 outcomes=outcomes, changed=changed,
             ))
         SubmissionRecheck.objects.bulk_create(rechecks, batch_size=INSERT_BATCH_SIZE)
-        summary.checked += len(chunk)
+        return len(chunk), changed_count, verdict_changed_count
 
+
+def call_submissions_recheck(
+    *,
+    call: Call,
+    now: datetime | None = None,
+    chunk_size: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> RecheckRun:
+    """Run the call's current rules again over every standing submission of ``call``, in
+    this process.
+
+    Each submission is checked as of the instant it was submitted, against the call's
+    parameters as they are now (after a corrected fixture, say), and the result is stored as
+    a :class:`SubmissionRecheck` beside it; the submission is never changed. Submissions are
+    streamed ``chunk_size`` at a time, each chunk's members read in one query, so memory
+    stays flat however many there are; ``progress(done, total)`` is called after each chunk.
+    The run (a :class:`RecheckRun` with its counts) and all its rows are written in one
+    transaction and share ``checked_at`` (default: now). Rows are read as plain values, not
+    model instances: this runs over every submission of a call, and building instances cost
+    more than the checks themselves.
+    """
+    checked_at = now or timezone.now()
+    batch = _RecheckBatch.of(call, checked_at, call.parameters_hash())
+    submissions = _standing_rows(call)
     with transaction.atomic():
         total = submissions.count()
+        run = RecheckRun(
+            call=call, checked_at=checked_at, call_parameters_hash=batch.parameters_hash,
+            submissions=total, chunks=0,
+        )
+
+        def recheck_chunk(chunk: list) -> None:
+            checked, changed, verdict_changed = batch.recheck(chunk)
+            run.checked += checked
+            run.changed += changed
+            run.verdict_changed += verdict_changed
+            run.chunks_done += 1
+            if progress:
+                progress(run.checked, total)
+
         chunk: list = []
         for row in submissions.iterator(chunk_size=chunk_size):
             chunk.append(row)
             if len(chunk) == chunk_size:
                 recheck_chunk(chunk)
                 chunk = []
-                if progress:
-                    progress(summary.checked, total)
         if chunk:
             recheck_chunk(chunk)
-        if progress:
-            progress(summary.checked, total)
-    return summary
+        if progress and not run.chunks_done:
+            progress(0, 0)
+        # What was read, whatever the count said a moment before.
+        run.submissions = run.checked
+        run.chunks = run.chunks_done
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def call_submissions_recheck_on_workers(
+    *, call: Call, now: datetime | None = None, chunk_size: int = 2000,
+) -> RecheckRun:
+    """Start re-checking every standing submission of ``call`` on the workers.
+
+    The submissions standing now are cut into chunks of ``chunk_size`` (by id) and each
+    chunk is handed to a worker (``consortia.tasks.recheck_chunk``, with its submissions' ids)
+    once the run is committed; each chunk is checked and written in a transaction of its own,
+    which adds its counts to the returned :class:`RecheckRun` (reload it to follow the
+    progress). Without a broker the chunks run here, one after the other. The rows written
+    are those of :func:`call_submissions_recheck`.
+    """
+    from .tasks import recheck_chunk  # the tasks module calls this one
+
+    checked_at = now or timezone.now()
+    ids = list(Submission.objects.active().filter(consortium__call=call)
+               .order_by("id").values_list("id", flat=True))
+    chunks = [ids[start:start + chunk_size] for start in range(0, len(ids), chunk_size)]
+    run = RecheckRun.objects.create(
+        call=call, checked_at=checked_at, call_parameters_hash=call.parameters_hash(),
+        on_workers=True, submissions=len(ids), chunks=len(chunks),
+        finished_at=None if chunks else checked_at,
+    )
+    for chunk in chunks:
+        transaction.on_commit(partial(recheck_chunk.delay, run.pk, chunk))
+    return run
+
+
+def recheck_run_chunk(*, run_id: int, submission_ids: list[int]) -> None:
+    """Check the submissions ``submission_ids`` of a run that still stand and add their
+    counts to the run, in one transaction.
+
+    A chunk delivered twice is written once: if its rows are there, nothing is done. If the
+    call's parameters changed since the run began, nothing is written and the chunk counts
+    as failed: the run would otherwise mix two versions of the call.
+    """
+    run = RecheckRun.objects.select_related("call").get(pk=run_id)
+    if run.call.parameters_hash() != run.call_parameters_hash:
+        recheck_run_chunk_give_up(run_id=run_id, submission_ids=submission_ids,
+                                  reason="call_parameters_changed")
+        return
+    batch = _RecheckBatch.of(run.call, run.checked_at, run.call_parameters_hash)
+    rows = _standing_rows(run.call).filter(id__in=submission_ids)
+    with transaction.atomic():
+        if SubmissionRecheck.objects.filter(
+            checked_at=run.checked_at, submission__in=submission_ids,
+        ).exists():
+            return
+        checked, changed, verdict_changed = batch.recheck(list(rows))
+        _recheck_run_count(run_id, chunks_done=1, checked=checked, changed=changed,
+                           verdict_changed=verdict_changed)
+
+
+def recheck_run_chunk_give_up(*, run_id: int, submission_ids: list[int], reason: str) -> None:
+    """Count a chunk that was not checked as failed (so that the run still ends), and say
+    why in the log."""
+    _recheck_run_count(run_id, chunks_failed=1)
+    event_log("recheck_chunk_failed", run=run_id, submissions=len(submission_ids),
+              first=submission_ids[0] if submission_ids else None, reason=reason)
+
+
+def _recheck_run_count(run_id: int, **counts: int) -> None:
+    """Add ``counts`` to the run's row in one UPDATE (the row is locked until the
+    transaction ends, so chunks finishing together each add theirs), and mark the run
+    finished if this was its last chunk."""
+    ended = counts.get("chunks_done", 0) + counts.get("chunks_failed", 0)
+    last_chunk = models.Q(
+        chunks_done__gte=models.F("chunks") - models.F("chunks_failed") - ended
+    )
+    RecheckRun.objects.filter(pk=run_id).update(
+        **{field: models.F(field) + amount for field, amount in counts.items()},
+        finished_at=models.Case(
+            models.When(last_chunk, then=models.Value(timezone.now())),
+            default=models.F("finished_at"),
+        ),
+    )
 
 
 # Rows per INSERT: measured on PostgreSQL, a few hundred rows per statement insert faster

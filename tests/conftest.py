@@ -29,3 +29,12 @@ def english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_left_empty():
+    """On a shared cache server (REDIS_URL), this process's entries go when the run ends."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,8 +1,10 @@
 """Loading call fixtures is validated, reports every problem, and is all-or-nothing."""
 import copy
 from decimal import Decimal
+import io
 import json
 from pathlib import Path
+import re
 
 from django.core.management import CommandError, call_command
 import pytest
@@ -249,6 +251,26 @@ def test_load_reference_data_twice_changes_nothing():
     before = database_state()
     call_command("load_reference_data", verbosity=0)
     assert database_state() == before
+
+
+def test_load_reference_data_shows_its_progress_on_stderr_as_plain_lines_in_a_log():
+    output, log = io.StringIO(), io.StringIO()
+
+    call_command("load_reference_data", stdout=output, stderr=log)
+
+    last = log.getvalue().splitlines()[-1]
+    assert re.fullmatch(r"objects: 100% \((?P<n>[\d,]+)/(?P=n) objects, [\d,]+/s\)", last), last
+    assert "Reference data:" in output.getvalue()
+
+
+def test_loading_fixtures_reports_progress_after_each_object():
+    reported = []
+
+    call_fixtures_load(sources=[("call.json", json.dumps(new_call_objects()))],
+                       progress=lambda done, total: reported.append((done, total)))
+
+    total = len(new_call_objects())
+    assert reported == [(done, total) for done in range(1, total + 1)]
 
 
 def test_the_fixtures_can_also_be_read_by_django_loaddata():

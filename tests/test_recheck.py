@@ -1,13 +1,22 @@
 """Re-checking a call's submissions after its parameters were corrected."""
 from decimal import Decimal
+import importlib
 import io
 
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
+from django.urls import reverse
 import pytest
 
-from calls.models import CallRule
-from consortia.models import Submission, SubmissionRecheck
-from consortia.services import call_submissions_recheck, consortium_submit, consortium_withdraw
+from calls.models import Call, CallRule
+from consortia.models import RecheckRun, Submission, SubmissionRecheck
+from consortia.services import (
+    call_submissions_recheck,
+    call_submissions_recheck_on_workers,
+    consortium_submit,
+    consortium_withdraw,
+    recheck_run_chunk,
+)
 from tests.consortium_factories import (
     A_MONTH_BEFORE_ESCP_DEADLINE,
     BEFORE_ESCP_DEADLINE,
@@ -160,12 +169,12 @@ def test_the_command_reports_the_counts_and_the_consortia_whose_verdict_changed(
     assert "KEPT:" not in output
 
 
-def test_the_command_draws_a_progress_bar_on_stderr():
+def test_the_command_shows_its_progress_on_stderr():
     submitted(make_user())
 
     _output, progress = recheck_command("--call", "COS-CLUSTPARTNS-2017-3-02")
 
-    assert "[##############################] 1/1 consortia" in progress
+    assert progress.splitlines()[-1].startswith("consortia: 100% (1/1 consortia, ")
 
 
 def test_the_command_refuses_an_unknown_call():
@@ -194,3 +203,221 @@ def test_a_submission_of_a_strand_is_rechecked_with_its_strand_s_rules():
     recheck = SubmissionRecheck.objects.get()
     assert (recheck.verdict, recheck.changed) == ("eligible", False)
     assert summary.checked == 1
+
+
+def test_a_run_in_this_process_is_recorded_finished_with_its_counts():
+    owner = make_user()
+    submitted(owner, "KEPT", requested_grant=Decimal("250000.00"))
+    submitted(owner, "LOST")
+    lower_the_maximum_grant("300000.00")
+
+    run = call_submissions_recheck(call=escp_call(), chunk_size=1)
+
+    stored = RecheckRun.objects.get()
+    assert stored == run and stored.on_workers is False
+    assert (stored.submissions, stored.checked, stored.changed, stored.verdict_changed) == (
+        2, 2, 1, 1
+    )
+    assert (stored.chunks, stored.chunks_done, stored.chunks_failed) == (2, 2, 0)
+    assert stored.finished_at is not None
+
+
+def rows_of(run: RecheckRun) -> list[tuple]:
+    return list(run.rechecks().values_list(
+        "submission_id", "verdict", "outcomes", "changed", "call_parameters_hash"
+    ))
+
+
+def submissions_of_every_kind() -> None:
+    owner = make_user()
+    for number in range(3):
+        submitted(owner, f"KEPT{number}", requested_grant=Decimal("250000.00"))
+    for number in range(2):
+        submitted(owner, f"LOST{number}")
+    lower_the_maximum_grant("300000.00")
+
+
+def test_a_run_on_the_workers_stores_the_same_results_as_a_run_in_this_process(
+    django_capture_on_commit_callbacks,
+):
+    submissions_of_every_kind()
+    here = call_submissions_recheck(call=escp_call())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=2)
+
+    on_workers = RecheckRun.objects.get(pk=started.pk)
+    assert rows_of(on_workers) == rows_of(here)
+    assert (on_workers.checked, on_workers.changed, on_workers.verdict_changed) == (
+        here.checked, here.changed, here.verdict_changed
+    ) == (5, 2, 2)
+
+
+def test_each_chunk_on_the_workers_adds_its_counts_and_the_last_one_finishes_the_run(
+    django_capture_on_commit_callbacks,
+):
+    submissions_of_every_kind()
+
+    with django_capture_on_commit_callbacks(execute=False) as chunks:
+        run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=2)
+    assert (run.submissions, run.chunks, len(chunks)) == (5, 3, 3)
+    progress = []
+    for chunk in chunks:
+        chunk()
+        run.refresh_from_db()
+        progress.append((run.chunks_done, run.checked, run.finished_at is not None))
+
+    assert progress == [(1, 2, False), (2, 4, False), (3, 5, True)]
+    assert run.is_finished and run.on_workers
+
+
+def test_the_chunks_wait_for_the_run_to_be_committed(django_capture_on_commit_callbacks):
+    submissions_of_every_kind()
+
+    with django_capture_on_commit_callbacks(execute=False) as chunks:
+        run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=2)
+        assert SubmissionRecheck.objects.count() == 0
+    assert len(chunks) == run.chunks == 3
+
+
+def test_a_chunk_delivered_twice_is_written_and_counted_once():
+    submissions_of_every_kind()
+    run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=5)
+    ids = list(Submission.objects.order_by("id").values_list("id", flat=True))
+
+    for _delivery in range(2):
+        recheck_run_chunk(run_id=run.pk, submission_ids=ids)
+
+    run.refresh_from_db()
+    assert SubmissionRecheck.objects.count() == 5
+    assert (run.chunks_done, run.checked) == (1, 5)
+
+
+def test_a_chunk_is_refused_when_the_call_changed_after_the_run_began():
+    submissions_of_every_kind()
+    run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=5)
+    lower_the_maximum_grant("280000.00")
+    ids = list(Submission.objects.order_by("id").values_list("id", flat=True))
+
+    recheck_run_chunk(run_id=run.pk, submission_ids=ids)
+
+    run.refresh_from_db()
+    assert SubmissionRecheck.objects.count() == 0
+    assert (run.chunks_done, run.chunks_failed, run.checked) == (0, 1, 0)
+    assert run.is_finished and run.finished_at is not None
+
+
+def run_chunks_at_once(monkeypatch) -> None:
+    """The command runs outside any transaction, so its chunks are handed over at once; in a
+    test's transaction they would wait for a commit that never comes."""
+    monkeypatch.setattr("consortia.services.transaction.on_commit",
+                        lambda callback, **options: callback())
+
+
+def test_the_command_on_the_workers_counts_finished_chunks_and_reports_as_in_one_process(
+    monkeypatch,
+):
+    submissions_of_every_kind()
+    run_chunks_at_once(monkeypatch)
+
+    output, progress = recheck_command(
+        "--call", "COS-CLUSTPARTNS-2017-3-02", "--workers", "--chunk-size", "2"
+    )
+
+    assert "5 submissions in 3 chunks handed to the workers" in progress
+    assert progress.splitlines()[-1].startswith("chunks: 100% (3/3 chunks, ")
+    assert "5 submissions re-checked" in output
+    assert "Unchanged: 3. Changed: 2, of which 2 changed verdict." in output
+    assert "LOST0: eligible -> not_eligible (max_grant pass->fail)" in output
+
+
+def test_the_command_on_the_workers_says_when_chunks_were_refused(monkeypatch):
+    submissions_of_every_kind()
+    run_chunks_at_once(monkeypatch)
+    monkeypatch.setattr(Call, "parameters_hash", lambda call: str(id(object())))
+
+    with pytest.raises(CommandError, match="3 of 3 chunks were not checked"):
+        recheck_command("--call", "COS-CLUSTPARTNS-2017-3-02", "--workers", "--chunk-size", "2")
+
+
+def test_the_admin_lists_each_run_with_its_chunks_done(admin_client):
+    submissions_of_every_kind()
+    run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=2)
+    ids = list(Submission.objects.order_by("id").values_list("id", flat=True))
+    recheck_run_chunk(run_id=run.pk, submission_ids=ids[:2])
+
+    response = admin_client.get(reverse("admin:consortia_recheckrun_changelist"))
+
+    assert response.status_code == 200
+    assert "1 / 3" in response.content.decode()
+
+
+def test_the_migration_gives_each_earlier_run_its_record_with_its_counts():
+    from django.apps import apps
+
+    runs_of_earlier_rechecks = importlib.import_module(
+        "consortia.migrations.0009_recheck_run"
+    ).runs_of_earlier_rechecks
+    submissions_of_every_kind()
+    earlier = call_submissions_recheck(call=escp_call())
+    expected = RecheckRun.objects.values(
+        "call", "checked_at", "call_parameters_hash", "checked", "changed", "verdict_changed"
+    ).get()
+    RecheckRun.objects.all().delete()  # as before the migration: rows without their run
+
+    runs_of_earlier_rechecks(apps, None)
+
+    migrated = RecheckRun.objects.get()
+    assert {field: getattr(migrated, field if field != "call" else "call_id")
+            for field in expected} == expected
+    assert migrated.is_finished and migrated.finished_at == earlier.checked_at
+
+
+def test_a_chunk_checks_only_its_own_submissions_and_not_one_withdrawn_since_the_run_began():
+    owner = make_user()
+    first, withdrawn = submitted(owner, "FIRST"), submitted(owner, "WITHDRAWN")
+    run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=5)
+    consortium_withdraw(consortium=withdrawn.consortium, user=owner, now=BEFORE_ESCP_DEADLINE)
+    submitted(owner, "LATER")  # after the run began: not one of its submissions
+
+    recheck_run_chunk(run_id=run.pk, submission_ids=[first.pk, withdrawn.pk])
+
+    run.refresh_from_db()
+    assert list(SubmissionRecheck.objects.values_list("submission", flat=True)) == [first.pk]
+    assert (run.submissions, run.checked, run.chunks_done, run.is_finished) == (2, 1, 1, True)
+
+
+def test_a_chunk_the_database_refuses_is_tried_again(monkeypatch):
+    submissions_of_every_kind()
+    attempts = []
+    real_chunk = recheck_run_chunk
+
+    def refused_once(**arguments):
+        attempts.append(arguments["submission_ids"])
+        if len(attempts) == 1:
+            raise OperationalError("the server closed the connection")
+        real_chunk(**arguments)
+    monkeypatch.setattr("consortia.tasks.recheck_run_chunk", refused_once)
+    run_chunks_at_once(monkeypatch)
+
+    run = call_submissions_recheck_on_workers(call=escp_call(), chunk_size=5)
+
+    run.refresh_from_db()
+    assert len(attempts) == 2
+    assert (run.chunks_done, run.chunks_failed, run.checked) == (1, 0, 5)
+
+
+def test_a_chunk_the_database_keeps_refusing_counts_as_failed_and_the_run_ends(monkeypatch):
+    submissions_of_every_kind()
+
+    def always_refused(**arguments):
+        raise OperationalError("the server closed the connection")
+    monkeypatch.setattr("consortia.tasks.recheck_run_chunk", always_refused)
+    run_chunks_at_once(monkeypatch)
+
+    with pytest.raises(OperationalError):
+        call_submissions_recheck_on_workers(call=escp_call(), chunk_size=5)
+
+    run = RecheckRun.objects.get()
+    assert (run.chunks_done, run.chunks_failed) == (0, 1)
+    assert run.is_finished and run.finished_at is not None

@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('calls', '0002_field_validators'),
         ('consortia', '0009_consortium_strand'),
+        ('consortia', '0009_recheck_run'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

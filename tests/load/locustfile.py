@@ -11,6 +11,13 @@ for each saved thing in the database.
 The plan (LOADTEST_PLAN, a JSON file written by tests/load/prepare.py) names the call, the
 regions and the reviewers' accounts. Each client pauses between its steps for a random time
 between the two numbers of LOADTEST_PAUSE, in seconds (default "0.5,2").
+
+The deadline rush (tests/load/run.py --rush) runs RushApplicant and RushReviewer instead of
+Applicant and Reviewer: the applicants signed up earlier (their accounts are in the plan) and
+sign in; every client comes from an address of its own (X-Forwarded-For, behind one trusted
+proxy), so that the rate limits count each one apart; and each request goes to one of the
+application instances of LOADTEST_HOSTS, chosen at random, so that one person's requests are
+served by both. Submissions refused (after the deadline) go to the ledger too.
 """
 import itertools
 import json
@@ -26,8 +33,15 @@ from locust import HttpUser, between, events, task
 PLAN = json.loads(Path(os.environ["LOADTEST_PLAN"]).read_text())
 LEDGER: dict[str, list] = {
     "consortia": [], "edits": [], "submissions": [], "reviews": [],
-    "server_errors": [], "no_answer": [], "unexpected": [],
+    "server_errors": [], "no_answer": [], "unexpected": [], "refused_submissions": [],
 }
+HOSTS = [host for host in os.environ.get("LOADTEST_HOSTS", "").split(",") if host]
+ADDRESSES = (f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+             for number in itertools.count(1))
+APPLICANT_ACCOUNTS = iter(PLAN.get("applicants", []))
+# The call's deadline (seconds since the epoch) when the rush moved it; after it a check
+# says "not eligible" and a submission is refused, as they should.
+DEADLINE = float(os.environ.get("LOADTEST_DEADLINE", "inf"))
 REVIEWER_ACCOUNTS = itertools.cycle(PLAN["reviewers"])
 PAUSE = [float(seconds) for seconds in os.environ.get("LOADTEST_PAUSE", "0.5,2").split(",")]
 MEMBER_ID = re.compile(r'<input[^>]*name="members-(\d+)-id"[^>]*value="(\d+)"')
@@ -49,6 +63,8 @@ class Client(HttpUser):
                 **kwargs):
         """Send a request without following redirects; a 5xx, no answer or another status
         than ``expect`` is a failure (and goes to the ledger). Returns the response, or None."""
+        if HOSTS:
+            self.client.base_url = random.choice(HOSTS)
         with self.client.request(method, path, name=name or path, allow_redirects=False,
                                  catch_response=True, **kwargs) as response:
             status = response.status_code
@@ -185,7 +201,8 @@ class Applicant(Client):
                     for row in rows
                 ]}
         checked = self.send("POST", "/api/v1/eligibility-checks", expect=(200,), json=body)
-        if checked is not None and checked.json()["verdict"] != "eligible":
+        if (checked is not None and checked.json()["verdict"] != "eligible"
+                and time.time() < DEADLINE):
             LEDGER["unexpected"].append(f"API verdict {checked.json()['verdict']} for {acronym}")
         self.wait()
 
@@ -196,10 +213,11 @@ class Applicant(Client):
             return
         report = SUBMISSION_REPORT.search(submitted.headers["Location"])
         if report is None:
-            LEDGER["unexpected"].append(f"submit of {acronym} refused")
+            LEDGER["refused_submissions"].append({"consortium": pk, "at": time.time()})
             return
         LEDGER["submissions"].append({"id": int(report.group(2)), "consortium": pk,
-                                      "acronym": acronym, "title": edited["title"]})
+                                      "acronym": acronym, "title": edited["title"],
+                                      "at": time.time()})
         self.send("GET", submitted.headers["Location"], expect=(200,),
                      name="/consortia/[id]/submissions/[id]/")
 
@@ -233,3 +251,28 @@ class Reviewer(Client):
     @task(1)
     def export(self) -> None:
         self.send("GET", "/reviews/export.csv", expect=(200,))
+
+
+def from_an_address_of_its_own(client: Client) -> None:
+    client.client.headers["X-Forwarded-For"] = next(ADDRESSES)
+
+
+class RushApplicant(Applicant):
+    """An applicant who signed up earlier, in the rush before the deadline."""
+
+    def on_start(self) -> None:
+        from_an_address_of_its_own(self)
+        self.email = next(APPLICANT_ACCOUNTS, None)
+        if self.email is None:
+            LEDGER["unexpected"].append("more rush applicants than prepared accounts")
+            return
+        self.post_form("/accounts/login/",
+                       {"username": self.email, "password": PLAN["applicant_password"]})
+
+
+class RushReviewer(Reviewer):
+    """A contact point reading the queue during the rush, from an address of its own."""
+
+    def on_start(self) -> None:
+        from_an_address_of_its_own(self)
+        super().on_start()

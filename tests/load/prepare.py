@@ -1,12 +1,14 @@
 """Prepare the load test's scratch database and print the plan the simulated clients follow.
 
-    DATABASE_URL=postgres://.../loadtest_... python -m tests.load.prepare REVIEWERS
+    DATABASE_URL=postgres://.../loadtest_... python -m tests.load.prepare REVIEWERS [APPLICANTS]
 
 Migrates, loads the countries, the 2014-2020 regions and ESCP-S3 (as load_call would), makes
 the practice call (ESCP-S3's rules, a deadline four weeks away, as seed_demo makes it),
 REVIEWERS national contact points, half for Romania and half for Germany, and a few
-submissions already waiting in their queue. Prints JSON: the call, a start date in its
-window, the region ids of the members' regions, the reviewers' addresses and their password.
+submissions already waiting in their queue, and APPLICANTS (default none) applicant accounts
+ready to sign in (for the deadline rush, whose applicants signed up earlier). Prints JSON: the
+call, a start date in its window, the region ids of the members' regions, the reviewers' and
+applicants' addresses and their password.
 """
 from datetime import date
 import json
@@ -20,9 +22,10 @@ MEMBER_REGIONS = ["RO11", "PT11", "DED2"]
 WAITING_SUBMISSIONS = 4
 
 
-def main(reviewers: int) -> dict:
+def main(reviewers: int, applicants: int = 0) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.load.settings")
     django.setup()
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -78,15 +81,23 @@ def main(reviewers: int) -> dict:
                                   region=by_code[code], organisation_type=kind,
                                   eccp_status="registered", is_coordinator=coordinator)
         consortium_submit(consortium=consortium, user=applicant)
+    hashed = make_password(password)  # one hash for all: the same password, made once
+    User.objects.bulk_create([
+        User(email=f"applicant-{number}@example.org", username=f"applicant-{number}@example.org",
+             password=hashed)
+        for number in range(applicants)
+    ])
     return {
         "call": call.reference,
         "start_date": call.rule_options("start_window")["earliest"],
         "regions": {region.code: region.pk for region in regions},
         "reviewers": addresses,
         "reviewer_password": password,
+        "applicants": [f"applicant-{number}@example.org" for number in range(applicants)],
+        "applicant_password": password,
         "waiting_submissions": WAITING_SUBMISSIONS,
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]))))
+    print(json.dumps(main(*map(int, sys.argv[1:3]))))

@@ -12,6 +12,8 @@ HTTPS redirect, cookies not marked secure), no API rate limit (every simulated c
 one address) and e-mail written to files in the run's folder (where the simulated applicants
 read their sign-up links). Then locust runs headless (tests/load/locustfile.py) for the given
 time. tests/load/test_load.py runs a short version in the test suite.
+
+With --rush: the deadline rush across two instances and a worker (tests/load/rush.py).
 """
 import argparse
 from collections import Counter
@@ -123,8 +125,9 @@ def free_port() -> int:
 
 
 def server_environment(database_url: str) -> dict[str, str]:
+    # One instance, on its own: no Redis (the deadline rush, tests/load/rush.py, adds it).
     environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("DJANGO_", "PYTEST"))}
+                   if not key.startswith(("DJANGO_", "PYTEST")) and key != "REDIS_URL"}
     environment.update({
         "DJANGO_SETTINGS_MODULE": "tests.load.settings",
         "DATABASE_URL": database_url,
@@ -227,7 +230,8 @@ def run_load_test(*, users: int = 50, seconds: int = 180, spawn_rate: float = 10
             stats = work / "stats"
             locust = subprocess.run(
                 [str(BIN / "locust"), "-f", str(ROOT / "tests" / "load" / "locustfile.py"),
-                 "--headless", "--users", str(users), "--spawn-rate", str(spawn_rate),
+                 "Applicant", "Reviewer", "--headless", "--users", str(users),
+                 "--spawn-rate", str(spawn_rate),
                  "--run-time", f"{seconds}s", "--stop-timeout", "5", "--host", host,
                  "--csv", str(stats), "--only-summary", "--loglevel", "WARNING"],
                 cwd=ROOT, env={**os.environ, "LOADTEST_PLAN": str(plan),
@@ -357,10 +361,23 @@ def main() -> int:
     parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument("--fast-password-hashing", action="store_true",
                         help="hash passwords with a fast hasher (see tests/load/settings.py)")
+    parser.add_argument("--rush", action="store_true",
+                        help="the deadline rush (tests/load/rush.py); --seconds is then the "
+                             "time left before the deadline")
+    parser.add_argument("--after-deadline", type=int, default=30, metavar="SECONDS",
+                        help="with --rush: how long the clients go on after the deadline")
     arguments = parser.parse_args()
-    result = run_load_test(users=arguments.users, seconds=arguments.seconds,
-                           spawn_rate=arguments.spawn_rate,
-                           fast_password_hashing=arguments.fast_password_hashing)
+    result: LoadResult
+    if arguments.rush:
+        from tests.load.rush import run_rush_test
+
+        result = run_rush_test(users=arguments.users, before_deadline=arguments.seconds,
+                               after_deadline=arguments.after_deadline,
+                               spawn_rate=arguments.spawn_rate)
+    else:
+        result = run_load_test(users=arguments.users, seconds=arguments.seconds,
+                               spawn_rate=arguments.spawn_rate,
+                               fast_password_hashing=arguments.fast_password_hashing)
     print(result.summary())
     print(f"Stored: {result.stored}; log lines: {result.logged}")
     problems = result.problems()

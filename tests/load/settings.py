@@ -7,8 +7,10 @@ with a fast hasher: PBKDF2 costs about half a second of processor time per sign-
 by design, and fifty of them would fill the short run on a small machine. The full run
 (make loadtest) keeps the production hasher.
 """
+import os
+
 from config.settings import *  # noqa: F401,F403
-from config.settings import STORAGES, env_bool
+from config.settings import CACHES, REDIS_URL, STORAGES, env_bool
 
 STORAGES = {
     **STORAGES,
@@ -17,3 +19,10 @@ STORAGES = {
 
 if env_bool("LOADTEST_FAST_PASSWORD_HASHING", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# One run of the deadline rush (tests/load/run.py --rush) keeps its cache entries and its
+# queue of background work apart from anything else on the same Redis server.
+LOADTEST_RUN = os.environ.get("LOADTEST_RUN", "")
+if LOADTEST_RUN and REDIS_URL:
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": LOADTEST_RUN}}
+    CELERY_TASK_DEFAULT_QUEUE = LOADTEST_RUN

@@ -93,6 +93,7 @@ def consortium_with(size: int, call, owner):
             consortium=consortium, name=f"Member {number:03d}", country_id=country,
             region=regions[region] if region else None, organisation_type=kind,
             eccp_status=eccp, is_coordinator=number == 0,
+            role="coordinator" if number == 0 else "beneficiary",
         )
         for number, (country, region, kind, eccp) in (
             (number, MEMBER_PATTERN[number % len(MEMBER_PATTERN)]) for number in range(size)

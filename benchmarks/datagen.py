@@ -218,7 +218,7 @@ def generate_submitted(
                     member_id, consortium_id,
                     f"{sector.capitalize()} {kind.replace('_', ' ')} {place.name} {position}"[:200],
                     place.country, place.region_id, kind, STATUSES[(offset + position) % 2], "",
-                    position == 0,
+                    position == 0, "coordinator" if position == 0 else "beneficiary", [],
                 ))
                 member_id += 1
             made_members += len(places)
@@ -231,7 +231,7 @@ def generate_submitted(
             ], consortia_rows)
             insert_rows(Member, [
                 "id", "consortium_id", "name", "country_id", "region_id", "organisation_type",
-                "eccp_status", "eccp_profile_url", "is_coordinator",
+                "eccp_status", "eccp_profile_url", "is_coordinator", "role", "declarations",
             ], member_rows)
             if on_postgresql:
                 _submissions_by_sql(call, template, first, last)
@@ -260,14 +260,14 @@ SELECT consortium.id, consortium.owner_id, consortium.created_at,
         'duration_months', consortium.duration_months,
         'start_date', to_char(consortium.start_date, 'YYYY-MM-DD'),
         'total_eligible_costs', consortium.total_eligible_costs::text,
-        'requested_grant', consortium.requested_grant::text,
+        'requested_grant', consortium.requested_grant::text, 'costs', NULL,
         'members', (
             SELECT jsonb_agg(jsonb_build_object(
                 'name', member.name, 'country', member.country_id, 'region', region.code,
                 'region_name', region.name, 'region_category', region.category,
                 'organisation_type', member.organisation_type,
                 'eccp_status', member.eccp_status, 'eccp_profile_url', NULL,
-                'role', CASE WHEN member.is_coordinator THEN 'coordinator' ELSE 'partner' END
+                'role', member.role, 'declarations', member.declarations
             ) ORDER BY member.is_coordinator DESC, member.id)
             FROM consortia_member member LEFT JOIN calls_region region
                 ON region.id = member.region_id

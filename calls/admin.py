@@ -40,13 +40,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
-    fields = ["programme", "basis", "starts_on", "ends_on", "source"]
+    fields = ["programme", "basis", "starts_on", "ends_on", "status", "source"]
 
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "localized_name", "nuts_prefix"]
-    list_filter = ["participations__programme", "participations__basis"]
+    list_filter = ["participations__programme", "participations__basis", "participations__status"]
     search_fields = ["code", "name"]
     inlines = [ParticipationInline]
 
@@ -145,7 +145,10 @@ class CallAdmin(RecordedInAdmin):
             "programme", "is_practice", "version",
         ]}),
         (_("Funding"), {"fields": ["total_budget", "expected_grants"]}),
-        (_("Dates"), {"fields": ["deadline", "deadline_timezone", "questions_deadline"]}),
+        (_("Dates"), {"fields": [
+            "deadline", "deadline_timezone", "deadline_hour_known", "participation_on",
+            "questions_deadline",
+        ]}),
         (_("Consortium"), {"fields": ["region_classification"]}),
         (_("Information for applicants"), {"fields": [
             "contact_email", "contact_note", "faq_url", "call_text_url", "expected_outputs",

@@ -628,11 +628,11 @@ def _check_call_as_a_whole(call: Call, report: LoadReport) -> None:
             report.problems.append(LoadProblem(
                 f"calls.callrule {json.dumps([call.reference, stored.key])}", None, problem
             ))
-    deadline_day = call.deadline_local.date()
-    if not Participation.objects.filter(programme=call.programme).active_on(deadline_day).exists():
+    day = call.participation_date
+    if not Participation.objects.filter(programme=call.programme).active_on(day).exists():
         report.problems.append(LoadProblem(
-            location, "deadline",
-            f"no country takes part in {call.programme.code} on {deadline_day.isoformat()}.",
+            location, "participation_on" if call.participation_on else "deadline",
+            f"no country takes part in {call.programme.code} on {day.isoformat()}.",
         ))
 
 

@@ -4,7 +4,7 @@ strands and rules.
 Every parameter a rule reads lives here (call-wide facts on the call, each rule's own on its
 ``CallRule.options``) and is loaded from fixtures that say where each comes from.
 """
-from datetime import date
+from datetime import date, time
 import hashlib
 import json
 import zoneinfo
@@ -37,6 +37,42 @@ class EccpStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered (published ECCP profile)")
     REQUESTED = "requested", _("Registration requested")
     NONE = "none", _("Not registered")
+
+
+class MemberRole(models.TextChoices):
+    """A member's place in the consortium (Funding & Tenders Portal wording)."""
+
+    COORDINATOR = "coordinator", _("Coordinator")
+    BENEFICIARY = "beneficiary", _("Beneficiary")
+    AFFILIATED_ENTITY = "affiliated_entity", _("Affiliated entity")
+    ASSOCIATED_PARTNER = "associated_partner", _("Associated partner")
+
+
+class Declaration(models.TextChoices):
+    """Facts about a member, declared by the applicant, that EU law attaches a consequence to."""
+
+    RU_PUBLIC_CONTROL = "ru_public_control", _(
+        "Established in Russia and over 50 % publicly owned or controlled "
+        "(Council Regulation (EU) No 833/2014, art. 5l)"
+    )
+    HU_PUBLIC_INTEREST_TRUST = "hu_public_interest_trust", _(
+        "A Hungarian public-interest trust under Act IX of 2021, or an entity it maintains "
+        "(Council Implementing Decision (EU) 2022/2506)"
+    )
+
+
+def validate_declarations(value) -> None:
+    """A JSON list of declaration codes, each once."""
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Enter a list of declaration codes."))
+    unknown = [code for code in value if code not in Declaration.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown declarations: %(unknown)s. Allowed: %(allowed)s."),
+            params={"unknown": ", ".join(unknown), "allowed": ", ".join(Declaration.values)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A declaration is listed twice."))
 
 
 class RegionCategory(models.TextChoices):
@@ -231,6 +267,11 @@ class Participation(models.Model):
         EEA = "eea", _("EEA country")
         ASSOCIATION = "association", _("Association agreement")
 
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("In force")
+        SIGNED = "signed", _("Signed, not yet in force")
+        NEGOTIATING = "negotiating", _("Being negotiated")
+
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="participations",
         verbose_name=_("programme"),
@@ -243,6 +284,11 @@ class Participation(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True,
                                help_text=_("Empty: until the programme ends."))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_FORCE,
+        help_text=_("Signed or being negotiated: the country's organisations may apply, but "
+                    "no grant can be signed with them until the agreement is in force."),
+    )
     source = models.TextField(_("source"))
 
     objects = ParticipationManager()
@@ -261,6 +307,11 @@ class Participation(models.Model):
                 name="participation_starts_before_it_ends",
                 violation_error_message=_("A participation must start before it ends."),
             ),
+            models.CheckConstraint(
+                # Status.values, which Meta cannot reach.
+                condition=Q(status__in=["in_force", "signed", "negotiating"]),
+                name="participation_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -269,6 +320,12 @@ class Participation(models.Model):
 
     def natural_key(self):
         return (*self.programme.natural_key(), self.country_id, self.starts_on.isoformat())
+
+    @property
+    def is_in_force(self) -> bool:
+        """In force: a grant can be signed. Otherwise the country's organisations may apply,
+        but cannot sign."""
+        return self.status == self.Status.IN_FORCE
 
     # Django's serializers read this attribute; mypy types no attributes on functions.
     natural_key.dependencies = ["calls.programme", "calls.country"]  # type: ignore[attr-defined]
@@ -469,6 +526,18 @@ class Call(models.Model):
         _("deadline time zone"), max_length=60, default="Europe/Brussels",
         validators=[validate_timezone_name],
     )
+    participation_on = models.DateField(
+        _("participation read on"), null=True, blank=True,
+        help_text=_("The day whose programme participation decides which countries are "
+                    "eligible. Empty: the deadline's day. For a call that closed after its "
+                    "programme ended, e.g. the programme's last day."),
+    )
+    deadline_hour_known = models.BooleanField(
+        _("hour of the deadline known"), default=True,
+        help_text=_("Off when only the day of the deadline is known: the deadline is then "
+                    "written as that day at 00:00 in its time zone, and the check cannot tell "
+                    "on that day whether the call is still open."),
+    )
     questions_deadline = models.DateTimeField(_("questions answered until"), null=True, blank=True)
     region_classification = models.ForeignKey(
         RegionClassification, on_delete=models.PROTECT, null=True, blank=True,
@@ -534,6 +603,13 @@ class Call(models.Model):
         errors = {}
         if self.deadline and timezone.is_naive(self.deadline):
             errors["deadline"] = _("The deadline must carry its UTC offset.")
+        elif self.deadline and not self.deadline_hour_known and self.deadline_timezone in (
+            zoneinfo.available_timezones()
+        ) and self.deadline_local.time() != time(0, 0):
+            errors["deadline"] = _(
+                "When the hour is not known, write the deadline as its day at 00:00 in the "
+                "deadline's time zone."
+            )
         if self.reference and self.reference != self.reference.strip().upper():
             errors["reference"] = _("Write the reference in capitals without spaces around it.")
         if self.alternative_reference:
@@ -547,6 +623,12 @@ class Call(models.Model):
     def deadline_local(self):
         """The deadline in the time zone the call announces it in."""
         return self.deadline.astimezone(zoneinfo.ZoneInfo(self.deadline_timezone))
+
+    @property
+    def participation_date(self) -> date:
+        """The day on which a country must take part in the programme for its organisations to
+        be eligible: ``participation_on`` when the call sets it, else the deadline's day."""
+        return self.participation_on or self.deadline_local.date()
 
     def is_open(self, at=None) -> bool:
         """True while submissions are accepted: strictly before the deadline."""
@@ -570,7 +652,8 @@ class Call(models.Model):
         """Everything the rules read about the call, as plain JSON-ready data."""
         fields = [
             "reference", "programme_id", "total_budget", "deadline", "deadline_timezone",
-            "region_classification_id", "provenance",
+            "deadline_hour_known", "participation_on", "region_classification_id",
+            "provenance",
         ]
         data = {name: getattr(self, name) for name in fields}
         data["strands"] = {

@@ -87,7 +87,7 @@ def eligible_countries_by_basis(call: Call) -> list[tuple[str, list[Country]]]:
     """The countries taking part in the call's programme on the deadline's date (Brussels time),
     grouped by why they take part (EU membership, EEA, association) and sorted by name."""
     participations = (
-        Participation.objects.active_on(call.deadline_local.date())
+        Participation.objects.active_on(call.participation_date)
         .filter(programme_id=call.programme_id)
         .select_related("country")
     )

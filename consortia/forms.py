@@ -5,7 +5,9 @@ clustercollaboration.eu, an amount in cents, one coordinator, no organisation tw
 the consortium meets the call's rules is the eligibility panel's business, never a form error.
 """
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import cast
+import zoneinfo
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -14,7 +16,15 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from calls.countries import country_name
 from calls.eccp import ECCP_URL_VALIDATOR
-from calls.models import Call, Country, EccpStatus, OrganisationType, Region
+from calls.models import (
+    Call,
+    Country,
+    Declaration,
+    EccpStatus,
+    MemberRole,
+    OrganisationType,
+    Region,
+)
 from config.forms import AmountField, LocalDateField
 from config.text import reading_order
 from eligibility.facts import call_parameters
@@ -95,12 +105,14 @@ class ConsortiumForm(forms.ModelForm):
         model = Consortium
         fields = [
             "strand", "acronym", "title", "duration_months", "start_date",
-            "total_eligible_costs", "requested_grant",
+            "total_eligible_costs", "requested_grant", "fstp_costs", "other_costs",
         ]
         field_classes = {
             "start_date": LocalDateField,
             "total_eligible_costs": AmountField,
             "requested_grant": AmountField,
+            "fstp_costs": AmountField,
+            "other_costs": AmountField,
         }
         help_texts = {
             "acronym": _("A short name for the project; you can change it later."),
@@ -110,6 +122,14 @@ class ConsortiumForm(forms.ModelForm):
                 "In euro, with at most two decimals, for example 466,666.67."
             ),
             "requested_grant": _("In euro, with at most two decimals; the call caps the grant."),
+            "fstp_costs": _(
+                "Optional, for calls that fund cost categories at different rates: the part "
+                "of the eligible costs passed on to third parties (cascade funding)."
+            ),
+            "other_costs": _(
+                "Optional, with the line above: all other eligible costs. Together they make "
+                "the total eligible costs."
+            ),
         }
         error_messages = {
             "acronym": {"required": _("Give the project an acronym, even a provisional one.")},
@@ -142,6 +162,9 @@ class ConsortiumForm(forms.ModelForm):
             start_date=cleaned.get("start_date"),
             total_eligible_costs=cleaned.get("total_eligible_costs"),
             requested_grant=cleaned.get("requested_grant"),
+            fstp_costs=cleaned.get("fstp_costs"),
+            other_costs=cleaned.get("other_costs"),
+            strand_id=cleaned["strand"].pk if cleaned.get("strand") else None,
         )
 
 
@@ -152,18 +175,48 @@ ECCP_PROFILE_ADDRESS = RegexValidator(
 )
 
 
+# The coordinator is marked by its own box; the list offers the other roles.
+ROLES_BESIDE_THE_COORDINATOR = [
+    (value, label) for value, label in MemberRole.choices if value != MemberRole.COORDINATOR
+]
+
+
+class RoleField(forms.ChoiceField):
+    """The role of a member who is not the coordinator; left empty, a beneficiary. An empty
+    value and "beneficiary" are the same, so that an untouched new row stays unchanged."""
+
+    def has_changed(self, initial, data) -> bool:
+        default = MemberRole.BENEFICIARY.value
+        return str(initial or default) != str(data or default)
+
+
 class MemberForm(forms.ModelForm):
     eccp_profile_url = forms.URLField(
         label=_("ECCP profile URL"), required=False, assume_scheme="https",
         validators=[ECCP_PROFILE_ADDRESS],
         help_text=_("The https address of the published profile on clustercollaboration.eu."),
     )
+    role = RoleField(
+        label=_("Role, if not the coordinator"), required=False,
+        choices=ROLES_BESIDE_THE_COORDINATOR,
+        help_text=_("Beneficiaries sign the grant agreement; affiliated entities are linked "
+                    "to a beneficiary; associated partners take part without funding. Left "
+                    "empty: beneficiary."),
+    )
+    declarations = forms.MultipleChoiceField(
+        label=_("Declarations"), required=False, choices=Declaration.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what applies to this member. EU law excludes Russian entities over "
+                    "50 % publicly owned or controlled (not eligible), and forbids signing a "
+                    "grant with a Hungarian public-interest trust or an entity it maintains "
+                    "(it may apply, but cannot sign)."),
+    )
 
     class Meta:
         model = Member
         fields = [
             "name", "country", "region", "organisation_type", "eccp_status", "eccp_profile_url",
-            "is_coordinator",
+            "is_coordinator", "role", "declarations",
         ]
         widgets = {"region": RegionSelect}
         help_texts = {
@@ -179,6 +232,8 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, choices: MemberChoices, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.role == MemberRole.COORDINATOR:
+            self.initial["role"] = MemberRole.BENEFICIARY
         cast(forms.ChoiceField, self.fields["country"]).choices = choices.countries
         region = cast(forms.ModelChoiceField, self.fields["region"])
         region.queryset = choices.region_queryset
@@ -204,6 +259,10 @@ class MemberForm(forms.ModelForm):
                     "%(region)s is not a region of %(country)s. Choose one of its regions, or "
                     "leave the region empty."
                 ) % {"region": region, "country": country_name(country.code)})
+        if cleaned.get("is_coordinator"):
+            cleaned["role"] = MemberRole.COORDINATOR
+        elif not cleaned.get("role"):
+            cleaned["role"] = MemberRole.BENEFICIARY
         return cleaned
 
 
@@ -239,6 +298,8 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
                 eccp_status=cleaned.get("eccp_status") or "",
                 eccp_profile_url=cleaned.get("eccp_profile_url") or "",
                 is_coordinator=bool(cleaned.get("is_coordinator")),
+                role=cleaned.get("role") or MemberRole.BENEFICIARY,
+                declarations=list(cleaned.get("declarations") or ()),
                 pk=form.instance.pk,
             ))
         return drafts
@@ -299,3 +360,21 @@ class MemberImportForm(forms.Form):
             (REPLACE, _("Replace the current members")),
         ],
     )
+
+
+class AsOfForm(forms.Form):
+    """The day a consortium is checked as of, on its page: for a closed call, a day before
+    its deadline. The check is made at the start of that day in the deadline's time zone."""
+
+    as_of = LocalDateField(
+        label=_("Check as of"), required=False,
+        help_text=_("The check is made at 00:00 that day, in the time zone of the call's "
+                    "deadline."),
+    )
+
+    def instant(self, call: Call) -> datetime | None:
+        """The instant to check at, or None when no valid day is given."""
+        if not self.is_valid() or self.cleaned_data["as_of"] is None:
+            return None
+        zone = zoneinfo.ZoneInfo(call.deadline_timezone)
+        return datetime.combine(self.cleaned_data["as_of"], time(0, 0), tzinfo=zone)

@@ -10,7 +10,16 @@ import pgtrigger
 
 from audit.models import refuse
 from calls.eccp import ECCP_URL_VALIDATOR
-from calls.models import Call, Country, EccpStatus, OrganisationType, Region, Strand
+from calls.models import (
+    Call,
+    Country,
+    EccpStatus,
+    MemberRole,
+    OrganisationType,
+    Region,
+    Strand,
+    validate_declarations,
+)
 from eligibility.engine import Verdict
 
 
@@ -83,6 +92,14 @@ class Consortium(models.Model):
         _("requested EU grant (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0)],
     )
+    fstp_costs = models.DecimalField(
+        _("costs of financial support to third parties (EUR)"), max_digits=14,
+        decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+    )
+    other_costs = models.DecimalField(
+        _("all other eligible costs (EUR)"), max_digits=14, decimal_places=2, null=True,
+        blank=True, validators=[MinValueValidator(0)],
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -112,6 +129,20 @@ class Consortium(models.Model):
                 condition=Q(requested_grant__isnull=True) | Q(requested_grant__gte=0),
                 name="consortium_grant_not_negative",
             ),
+            models.CheckConstraint(
+                condition=(Q(fstp_costs__isnull=True) | Q(fstp_costs__gte=0))
+                & (Q(other_costs__isnull=True) | Q(other_costs__gte=0)),
+                name="consortium_cost_categories_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(fstp_costs__isnull=True, other_costs__isnull=True)
+                | Q(fstp_costs__isnull=False, other_costs__isnull=False),
+                name="consortium_cost_categories_both_or_neither",
+                violation_error_message=_(
+                    "Give both cost categories (financial support to third parties and all "
+                    "other costs), or neither."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["owner", "-updated_at"]),
@@ -127,6 +158,26 @@ class Consortium(models.Model):
         strand = self.strand if self.strand_id else None
         if strand is not None and self.call_id and strand.call_id != self.call_id:
             raise ValidationError({"strand": _("This strand belongs to another call.")})
+        if (self.fstp_costs is None) != (self.other_costs is None):
+            missing = "other_costs" if self.other_costs is None else "fstp_costs"
+            raise ValidationError({missing: _(
+                "Give both cost categories (financial support to third parties and all other "
+                "costs), or neither."
+            )})
+        if self.costs is not None and self.total_eligible_costs is not None and (
+            sum(self.costs.values()) != self.total_eligible_costs
+        ):
+            raise ValidationError({"other_costs": _(
+                "The cost categories add up to %(sum)s, not to the total eligible costs of "
+                "%(total)s."
+            ) % {"sum": sum(self.costs.values()), "total": self.total_eligible_costs}})
+
+    @property
+    def costs(self) -> dict | None:
+        """The eligible costs by category, ``{"fstp": ..., "other": ...}``, when both are given."""
+        if self.fstp_costs is None or self.other_costs is None:
+            return None
+        return {"fstp": self.fstp_costs, "other": self.other_costs}
 
     @property
     def is_editable(self) -> bool:
@@ -143,6 +194,9 @@ class Consortium(models.Model):
             "start_date": self.start_date.isoformat() if self.start_date else None,
             "total_eligible_costs": _decimal_text(self.total_eligible_costs),
             "requested_grant": _decimal_text(self.requested_grant),
+            "costs": None if self.costs is None else {
+                category: _decimal_text(amount) for category, amount in self.costs.items()
+            },
             "members": [member.snapshot() for member in members],
         }
 
@@ -204,6 +258,16 @@ class Member(models.Model):
         _("ECCP profile URL"), blank=True, validators=[ECCP_URL_VALIDATOR]
     )
     is_coordinator = models.BooleanField(_("coordinator"), default=False)
+    role = models.CharField(
+        _("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.BENEFICIARY,
+        help_text=_("The coordinator is a beneficiary that leads; affiliated entities and "
+                    "associated partners take part beside the beneficiaries."),
+    )
+    declarations = models.JSONField(
+        _("declarations"), default=list, blank=True, validators=[validate_declarations],
+        help_text=_("What the applicant declares about this member that EU law attaches a "
+                    "consequence to."),
+    )
 
     class Meta:
         ordering = ["-is_coordinator", "id"]
@@ -229,15 +293,36 @@ class Member(models.Model):
                 condition=Q(eccp_status="") | Q(eccp_status__in=EccpStatus.values),
                 name="member_eccp_status_known",
             ),
+            models.CheckConstraint(
+                condition=Q(role__in=MemberRole.values), name="member_role_known",
+            ),
+            # The coordinator flag and the role say the same thing about who coordinates.
+            models.CheckConstraint(
+                condition=Q(is_coordinator=True, role=MemberRole.COORDINATOR)
+                | (Q(is_coordinator=False) & ~Q(role=MemberRole.COORDINATOR)),
+                name="member_coordinator_flag_matches_role",
+                violation_error_message=_("The coordinator's role is coordinator."),
+            ),
         ]
         indexes = [models.Index(fields=["country", "consortium"])]
 
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def role(self) -> str:
-        return "coordinator" if self.is_coordinator else "partner"
+    def save(self, *args, **kwargs):
+        self.role_follow_coordinator_flag()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.role_follow_coordinator_flag()
+
+    def role_follow_coordinator_flag(self) -> None:
+        """Keep the role in step with the coordinator flag, which forms and older clients set:
+        the coordinator's role is coordinator; a former coordinator becomes a beneficiary."""
+        if self.is_coordinator:
+            self.role = MemberRole.COORDINATOR
+        elif self.role == MemberRole.COORDINATOR:
+            self.role = MemberRole.BENEFICIARY
 
     def snapshot(self) -> dict:
         region = self.region
@@ -251,6 +336,7 @@ class Member(models.Model):
             "eccp_status": self.eccp_status or None,
             "eccp_profile_url": self.eccp_profile_url or None,
             "role": self.role,
+            "declarations": list(self.declarations or ()),
         }
 
 

@@ -1,7 +1,7 @@
 """Writes that touch a consortium and its members or submissions: each atomic, each checking
 its preconditions on the locked consortium row at the moment of writing."""
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
@@ -169,6 +169,9 @@ class ProjectDraft:
     start_date: date | None = None
     total_eligible_costs: Decimal | None = None
     requested_grant: Decimal | None = None
+    fstp_costs: Decimal | None = None
+    other_costs: Decimal | None = None
+    strand_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,8 @@ class MemberDraft:
     eccp_status: str = ""
     eccp_profile_url: str = ""
     is_coordinator: bool = False
+    role: str = "beneficiary"  # calls.models.MemberRole value
+    declarations: list[str] = field(default_factory=list)  # calls.models.Declaration values
     pk: int | None = None
 
 
@@ -524,6 +529,8 @@ class _MemberRow(NamedTuple):
     organisation_type: str
     eccp_status: str
     is_coordinator: bool
+    role: str
+    declarations: list[str]
     region: Region | None
 
 
@@ -547,7 +554,7 @@ def _members_by_consortium(consortium_ids: list[int], regions: dict[int, Region]
         Member.objects.filter(consortium_id__in=consortium_ids)
         .order_by("consortium_id", "-is_coordinator", "id")
         .values_list("consortium_id", "name", "country_id", "region_id", "organisation_type",
-                     "eccp_status", "is_coordinator")
+                     "eccp_status", "is_coordinator", "role", "declarations")
     )
     unknown = {row[3] for row in rows if row[3] is not None and row[3] not in regions}
     if unknown:
@@ -567,9 +574,10 @@ def _standing_rows(call: Call):
         .filter(consortium__call=call)
         .with_submitted_statuses()
         .annotate(**{name: models.F(f"consortium__{name}") for name in PROJECT_FIELDS})
+        .annotate(strand_code=models.F("consortium__strand__code"))
         .order_by("id")
         .values_list("id", "consortium_id", "submitted_at", "verdict", "submitted_statuses",
-                     *PROJECT_FIELDS, named=True)
+                     "strand_code", *PROJECT_FIELDS, named=True)
     )
 
 
@@ -600,7 +608,9 @@ class _RecheckBatch:
         rechecks, changed_count, verdict_changed_count = [], 0, 0
         for row in chunk:
             facts = ConsortiumFacts(
-                project=project_facts(row),
+                # The row carries its strand's code, not the strand: a consortium of a
+                # strand is checked by that strand's rules.
+                project=replace(project_facts(row), strand=row.strand_code),
                 members=tuple(member_facts(member)
                               for member in members.get(row.consortium_id, ())),
             )
@@ -764,4 +774,5 @@ INSERT_BATCH_SIZE = 250
 # The consortium's fields that its project facts read (eligibility.facts.project_facts).
 PROJECT_FIELDS = (
     "acronym", "duration_months", "start_date", "total_eligible_costs", "requested_grant",
+    "fstp_costs", "other_costs",
 )

@@ -24,6 +24,7 @@ from eligibility.services import check_consortium
 
 from . import imports, services
 from .forms import (
+    AsOfForm,
     BaseMemberFormSet,
     ConsortiumForm,
     MemberChoices,
@@ -155,14 +156,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         Consortium.objects.owned_by(request.user).with_members(), pk=pk
     )
     now = timezone.now()
-    report = check_consortium(consortium, as_of=now)
+    as_of_form = AsOfForm(request.GET or None)
+    checked_at = as_of_form.instant(consortium.call)
+    report = check_consortium(consortium, as_of=checked_at or now)
+    # Submitting is judged now, whatever day the check on the page is made as of.
+    report_now = report if checked_at is None else check_consortium(consortium, as_of=now)
     submissions = list(consortium.submissions.select_related("submitted_by", "withdrawn_by"))
     return render(request, "consortia/detail.html", {
         "consortium": consortium,
         "call": consortium.call,
         "members": [member.snapshot() for member in consortium.members.all()],
         "report": report,
-        "submission_refusal": services.submission_refusal(consortium, report, now),
+        "as_of_form": as_of_form,
+        "checked_at": checked_at,
+        "submission_refusal": services.submission_refusal(consortium, report_now, now),
         "withdrawal_refusal": services.withdrawal_refusal(consortium, now),
         "standing_submission": next((s for s in submissions if not s.is_withdrawn), None),
         "submissions": submissions,

@@ -12,12 +12,12 @@ import zoneinfo
 
 from calls.models import Call, CallRule, Participation, Region
 
-Role = Literal["coordinator", "partner"]
+Role = Literal["coordinator", "beneficiary", "affiliated_entity", "associated_partner"]
 
 CENT = Decimal("0.01")
 
 COORDINATOR: Role = "coordinator"
-PARTNER: Role = "partner"
+BENEFICIARY: Role = "beneficiary"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,8 @@ class MemberFacts:
     region_category: str | None = None  # calls.models.RegionCategory value
     organisation_type: str | None = None  # calls.models.OrganisationType value
     eccp_status: str | None = None  # calls.models.EccpStatus value
-    role: Role = PARTNER
+    role: Role = BENEFICIARY  # consortia.models.MemberRole value
+    declarations: frozenset[str] = frozenset()  # consortia.models.Declaration values
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,9 @@ class ProjectFacts:
     start_date: date | None = None
     total_eligible_costs: Decimal | None = None
     requested_grant: Decimal | None = None
+    # The eligible costs by category, {"fstp": ..., "other": ...}, when the budget is split
+    # (FSTP: financial support to third parties); None when it is not.
+    costs: Mapping[str, Decimal] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,14 @@ class QualifyingRegion:
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingParticipation:
+    """A country's participation that is signed or being negotiated, not in force."""
+
+    status: str  # calls.models.Participation.Status value
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,12 @@ class CallParameters:
     strand_rules: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     provenance: Mapping[str, Any] = field(default_factory=dict)
     version: int = 0
+    # The eligible countries whose participation is not in force on the deadline date
+    # (signed or being negotiated: may apply, cannot sign), each with its status and source.
+    participation_pending: Mapping[str, "PendingParticipation"] = field(default_factory=dict)
+    # False when only the deadline's day is known (``deadline`` is then that day at 00:00).
+    deadline_hour_known: bool = True
+    participation_on: date | None = None  # Call.participation_on
     rule_settings: Mapping[str, Any] = field(init=False, repr=False, compare=False)
     deadline_local: datetime = field(init=False, repr=False, compare=False)
     _by_strand: dict = field(init=False, repr=False, compare=False)
@@ -115,8 +133,9 @@ class CallParameters:
 
     @property
     def participation_date(self) -> date:
-        """The day on which a country must take part in the programme: the deadline's date."""
-        return self.deadline_local.date()
+        """The day on which a country must take part in the programme
+        (``Call.participation_date``)."""
+        return self.participation_on or self.deadline_local.date()
 
     @property
     def strand_codes(self) -> tuple[str, ...]:
@@ -174,12 +193,17 @@ def build_call_parameters(call: Call) -> CallParameters:
         StrandFacts(code, title, title_ro)
         for code, title, title_ro in call.strands.values_list("code", "title", "title_ro")
     )
-    deadline_day = call.deadline_local.date()
-    eligible = frozenset(
-        Participation.objects.active_on(deadline_day)
+    participations = list(
+        Participation.objects.active_on(call.participation_date)
         .filter(programme_id=call.programme_id)
-        .values_list("country_id", flat=True)
+        .values_list("country_id", "status", "source")
     )
+    eligible = frozenset(country for country, _status, _source in participations)
+    pending = {
+        country: PendingParticipation(status, source)
+        for country, status, source in participations
+        if status != Participation.Status.IN_FORCE
+    }
     countries_with_regions: set[str] = set()
     regions_by_country: dict[str, list[QualifyingRegion]] = {}
     classification = call.region_classification
@@ -212,6 +236,9 @@ def build_call_parameters(call: Call) -> CallParameters:
         ),
         provenance=MappingProxyType(dict(call.provenance or {})),
         version=call.version,
+        participation_pending=MappingProxyType(pending),
+        deadline_hour_known=call.deadline_hour_known,
+        participation_on=call.participation_on,
     )
 
 
@@ -244,7 +271,17 @@ def project_facts(consortium) -> ProjectFacts:
         start_date=consortium.start_date,
         total_eligible_costs=consortium.total_eligible_costs,
         requested_grant=consortium.requested_grant,
+        costs=cost_categories(consortium.fstp_costs, consortium.other_costs),
     )
+
+
+def cost_categories(
+    fstp: Decimal | None, other: Decimal | None
+) -> Mapping[str, Decimal] | None:
+    """The costs by category when both are given, else None."""
+    if fstp is None or other is None:
+        return None
+    return MappingProxyType({"fstp": fstp, "other": other})
 
 
 def member_facts(member) -> MemberFacts:
@@ -259,12 +296,14 @@ def member_facts(member) -> MemberFacts:
         region_category=region.category if region else None,
         organisation_type=member.organisation_type or None,
         eccp_status=member.eccp_status or None,
-        role=COORDINATOR if member.is_coordinator else PARTNER,
+        role=COORDINATOR if member.is_coordinator else member.role,
+        declarations=frozenset(member.declarations or ()),
     )
 
 
 __all__ = [
-    "COORDINATOR", "PARTNER", "CallParameters", "ConsortiumFacts", "MemberFacts",
-    "ProjectFacts", "QualifyingRegion", "StrandFacts", "build_call_parameters",
-    "call_parameters", "facts_from_consortium", "member_facts", "project_facts",
+    "BENEFICIARY", "COORDINATOR", "CallParameters", "ConsortiumFacts", "MemberFacts",
+    "PendingParticipation", "ProjectFacts", "QualifyingRegion", "StrandFacts",
+    "build_call_parameters", "call_parameters", "cost_categories", "facts_from_consortium",
+    "member_facts", "project_facts",
 ]

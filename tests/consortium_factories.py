@@ -63,5 +63,8 @@ def form_data(project: dict | None = None, members: list[dict] | None = None, *,
                 if value:
                     data[prefix + name] = "on"
                 continue
+            if isinstance(value, list):  # a group of boxes: each ticked value
+                data[prefix + name] = value
+                continue
             data[prefix + name] = "" if value is None else str(value)
     return data

@@ -145,7 +145,12 @@ def test_the_openapi_description_is_generated_with_the_request_schema(client):
     member_ref = request["properties"]["members"]["items"]["$ref"]
     member = components[member_ref.rsplit("/", 1)[1]]
     assert {"name", "country", "region", "organisation_type", "eccp_status",
-            "eccp_profile_url", "role"} == set(member["properties"])
+            "eccp_profile_url", "role", "declarations"} == set(member["properties"])
+    assert components["Declaration"]["enum"] == ["ru_public_control", "hu_public_interest_trust"]
+    project_ref = request["properties"]["project"]["anyOf"][0]["$ref"]
+    project = components[project_ref.rsplit("/", 1)[1]]
+    assert "costs" in project["properties"]
+    assert set(components["CostsIn"]["required"]) == {"fstp", "other"}
     assert components["OrganisationType"]["enum"] == [
         "cluster_organisation", "business_network", "technology_centre", "science_park", "other"
     ]

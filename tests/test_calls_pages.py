@@ -17,6 +17,11 @@ pytestmark = pytest.mark.django_db
 ESCP_S3 = "COS-CLUSTPARTNS-2017-3-02"
 ESCP_S3_AS_PRINTED = "COS-CLUSTPARTNS-2017-03-02"
 CLUSTER_EXCELLENCE = "COS-CLUSTER-2018-03-02"
+# The calls of the family before and after ESCP-S3, all closed (CALLS.md §7).
+FAMILY_CALLS = {
+    "COS-CLUSTER-2014-3-03", "COS-CLUSINT-2016-03-01", "COS-CLUSTER-2020-3-03",
+    "SMP-COSME-2021-CLUSTER-01", "SMP-COSME-2024-CLUSTER-01",
+}
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 
@@ -88,7 +93,7 @@ def test_home_lists_open_calls_first_nearest_deadline_first_then_closed_ones(cli
     order = references_in_order(page(client, reverse("calls:home")))
 
     assert order[:2] == ["COS-TEST-SOONER", "COS-TEST-LATER"]
-    assert set(order[2:]) == {ESCP_S3, CLUSTER_EXCELLENCE}
+    assert set(order[2:]) == {ESCP_S3, CLUSTER_EXCELLENCE, *FAMILY_CALLS}
 
 
 def test_home_says_whether_each_call_is_open_or_closed(client):
@@ -97,7 +102,7 @@ def test_home_says_whether_each_call_is_open_or_closed(client):
     html = page(client, reverse("calls:home"))
 
     assert html.count('status-label status-open">Open<') == 1
-    assert html.count('status-label status-closed">Closed<') == 2
+    assert html.count('status-label status-closed">Closed<') == 2 + len(FAMILY_CALLS)
 
 
 def test_practice_call_is_labelled_as_such_on_the_home_page_and_its_own_page(client):

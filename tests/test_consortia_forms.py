@@ -1,4 +1,6 @@
 """The consortium forms check the shape of what is typed, never the call's rules."""
+from decimal import Decimal
+
 import pytest
 
 from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
@@ -187,3 +189,148 @@ def test_the_region_list_says_each_option_s_country_for_the_filter_script():
     assert "data-region-filter" in html
     assert '<optgroup label="Romania">' in html
     assert 'data-country="RO"' in html
+
+
+def saved(project=None, members=None, consortium=None) -> Consortium:
+    from consortia.services import consortium_draft_save
+
+    form, formset = bound_forms(project, members, consortium)
+    assert form.is_valid(), form.errors
+    assert formset.is_valid(), formset.errors
+    return consortium_draft_save(
+        consortium=form.instance, project=form.project_draft(),
+        members=formset.member_drafts(), removed=formset.removed_members(), owner=make_user(),
+    )
+
+
+def test_a_member_s_role_and_declarations_are_saved():
+    rows = [
+        ELIGIBLE_MEMBERS[0],
+        member(role="affiliated_entity", declarations=["hu_public_interest_trust"]),
+        {**ELIGIBLE_MEMBERS[2], "role": "associated_partner"},
+    ]
+    consortium = saved(members=rows)
+
+    stored = list(consortium.members.order_by("-is_coordinator", "id").values_list(
+        "role", "declarations"
+    ))
+    assert stored == [
+        ("coordinator", []), ("affiliated_entity", ["hu_public_interest_trust"]),
+        ("associated_partner", []),
+    ]
+
+
+def test_a_row_without_a_role_is_a_beneficiary_and_the_coordinator_box_wins():
+    rows = [{**ELIGIBLE_MEMBERS[0], "role": "associated_partner"}, ELIGIBLE_MEMBERS[1]]
+    consortium = saved(members=rows)
+
+    assert sorted(consortium.members.values_list("is_coordinator", "role")) == [
+        (False, "beneficiary"), (True, "coordinator"),
+    ]
+
+
+def test_the_coordinator_stepping_down_becomes_a_beneficiary():
+    consortium = make_consortium(make_user())
+    rows = [
+        {**ELIGIBLE_MEMBERS[0], "is_coordinator": False},
+        {**ELIGIBLE_MEMBERS[1], "is_coordinator": True},
+        ELIGIBLE_MEMBERS[2],
+    ]
+    saved(members=rows, consortium=consortium)
+
+    assert dict(consortium.members.values_list("name", "role")) == {
+        "Cluster Nord-Vest": "beneficiary", "Cluster Norte": "coordinator",
+        "Netzwerk Dresden": "beneficiary",
+    }
+
+
+@pytest.mark.parametrize("row, field, expected", [
+    (member(role="observer"), "role", "Select a valid choice"),
+    (member(role="coordinator"), "role", "Select a valid choice"),
+    (member(declarations=["sanctioned"]), "declarations", "Select a valid choice"),
+])
+def test_a_role_or_declaration_not_offered_is_an_error_next_to_it(row, field, expected):
+    _form, members = bound_forms(members=[ELIGIBLE_MEMBERS[0], row])
+
+    assert not members.is_valid()
+    assert expected in " ".join(members.forms[1].errors[field])
+
+
+def test_the_declarations_cite_the_law_in_the_form():
+    _form, members = bound_forms()
+    html = str(members.forms[0]["declarations"])
+
+    assert "833/2014, art. 5l" in html
+    assert "2022/2506" in html
+
+
+def test_costs_by_category_are_saved_when_they_make_the_total():
+    project = {**ELIGIBLE_PROJECT, "fstp_costs": "166666.67", "other_costs": "300000.00"}
+    consortium = saved(project)
+
+    assert consortium.costs == {"fstp": Decimal("166666.67"), "other": Decimal("300000.00")}
+
+
+@pytest.mark.parametrize("fstp, other, field, expected", [
+    ("166666.67", "", "other_costs", "Give both cost categories"),
+    ("", "300000.00", "fstp_costs", "Give both cost categories"),
+    ("100000.00", "300000.00", "other_costs", "add up to 400000.00, not to the total"),
+    ("-1", "466667.67", "fstp_costs", "greater than or equal to 0"),
+])
+def test_costs_by_category_of_the_wrong_shape_are_an_error_next_to_them(
+    fstp, other, field, expected
+):
+    form, _members = bound_forms({**ELIGIBLE_PROJECT, "fstp_costs": fstp, "other_costs": other})
+
+    assert not form.is_valid()
+    assert expected in " ".join(form.errors[field])
+
+
+def test_an_untouched_new_row_with_the_default_role_is_ignored():
+    rows = [*ELIGIBLE_MEMBERS, {"name": "", "role": "beneficiary"}]
+    _form, members = bound_forms(members=rows)
+
+    assert members.is_valid(), members.errors
+    assert len(members.kept_forms()) == 3
+
+
+def test_the_database_refuses_a_coordinator_flag_that_contradicts_the_role():
+    from django.db import IntegrityError, transaction
+
+    from consortia.models import Member
+
+    consortium = make_consortium(make_user())
+    partner = consortium.members.get(is_coordinator=False, name="Cluster Norte")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.filter(pk=partner.pk).update(role="coordinator")
+
+
+def test_full_clean_puts_the_role_in_step_with_the_coordinator_box():
+    consortium = make_consortium(make_user())
+    coordinator = consortium.members.get(is_coordinator=True)
+    coordinator.is_coordinator = False
+    coordinator.full_clean()
+
+    assert coordinator.role == "beneficiary"
+
+
+def test_the_strand_chosen_on_the_form_is_saved():
+    from calls.models import Call
+    from consortia.services import consortium_draft_save
+
+    call = Call.objects.get(reference="SMP-COSME-2024-CLUSTER-01")
+    strand = call.strands.get(code="2")
+    consortium = Consortium(call=call)
+    data = {"acronym": "NZCL", "strand": str(strand.pk), "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0",
+            "members-MAX_NUM_FORMS": "1000"}
+    form = ConsortiumForm(data, instance=consortium)
+    members = MemberFormSet(data, instance=consortium, prefix="members",
+                            form_kwargs={"choices": MemberChoices.for_call(call)})
+    assert form.is_valid(), form.errors
+    assert members.is_valid(), members.errors
+
+    saved = consortium_draft_save(consortium=consortium, project=form.project_draft(),
+                                  members=members.member_drafts(), owner=make_user())
+
+    assert saved.strand == strand

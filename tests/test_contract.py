@@ -220,7 +220,7 @@ def test_an_eccp_profile_must_be_on_the_platform():
 def test_at_most_one_coordinator_but_none_is_fine():
     body = document()
     del body["members"][0]["role"]
-    assert parse_check_request(json.dumps(body)).facts.members[0].role == "partner"
+    assert parse_check_request(json.dumps(body)).facts.members[0].role == "beneficiary"
 
 
 def test_every_field_but_call_and_members_may_be_absent():
@@ -268,3 +268,80 @@ def test_a_call_reference_with_control_characters_is_unknown_not_a_crash(referen
 @pytest.mark.parametrize("as_of", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
 def test_an_instant_at_the_edge_of_the_calendar_is_out_of_range(as_of):
     assert errors_of(document(as_of=as_of)) == ["as_of: out of range"]
+
+
+@pytest.mark.parametrize("role", ["beneficiary", "affiliated_entity", "associated_partner"])
+def test_a_member_may_have_any_role_beside_the_coordinator(role):
+    facts = parse_check_request(json.dumps(with_member(1, role=role))).facts
+    assert facts.members[1].role == role
+
+
+def test_partner_is_read_as_beneficiary_so_that_older_clients_keep_working():
+    facts = parse_check_request(json.dumps(with_member(1, role="partner"))).facts
+    assert facts.members[1].role == "beneficiary"
+
+
+def test_an_unknown_role_lists_the_accepted_ones():
+    assert errors_of(with_member(1, role="observer")) == [
+        'members[1].role: "observer" is not one of: coordinator, beneficiary, '
+        "affiliated_entity, associated_partner, partner"
+    ]
+
+
+def test_declarations_are_read_as_a_set_of_codes():
+    body = with_member(2, declarations=["hu_public_interest_trust", "ru_public_control"])
+    facts = parse_check_request(json.dumps(body)).facts
+    assert facts.members[2].declarations == {"hu_public_interest_trust", "ru_public_control"}
+    assert facts.members[0].declarations == frozenset()
+
+
+def test_an_unknown_or_repeated_declaration_is_named_with_its_place():
+    assert errors_of(with_member(1, declarations=["ru_public_control", "sanctioned"])) == [
+        'members[1].declarations[1]: "sanctioned" is not one of: ru_public_control, '
+        "hu_public_interest_trust"
+    ]
+    assert errors_of(with_member(1, declarations=["ru_public_control"] * 2)) == [
+        "members[1].declarations: a declaration is listed twice"
+    ]
+
+
+def test_costs_by_category_are_read_in_cents():
+    body = document()
+    body["project"].update(
+        total_eligible_costs="2100000", costs={"fstp": 1500000, "other": "600000.0"}
+    )
+    costs = parse_check_request(json.dumps(body)).facts.project.costs
+    assert costs is not None
+    assert {category: str(amount) for category, amount in costs.items()} == {
+        "fstp": "1500000.00", "other": "600000.00"
+    }
+
+
+def test_without_costs_by_category_the_facts_have_none():
+    assert parse_check_request(json.dumps(document())).facts.project.costs is None
+
+
+def test_costs_by_category_must_add_up_to_the_total_eligible_costs():
+    body = document()
+    body["project"]["costs"] = {"fstp": "400000.00", "other": "66666.99"}
+    assert errors_of(body) == [
+        "project.costs: the categories add up to 466666.99, not to the total eligible costs "
+        "of 466667.00"
+    ]
+
+
+def test_costs_by_category_need_both_categories_and_no_other():
+    body = document()
+    body["project"]["costs"] = {"fstp": "400000.00", "travel": "1.00"}
+    assert errors_of(body) == [
+        "project.costs.other: this field is required",
+        "project.costs.travel: unknown field",
+    ]
+
+
+def test_a_request_of_today_gives_the_same_report_with_the_new_keys_at_their_defaults():
+    today = check_request(json.dumps(document())).to_dict()
+    body = document()
+    for member in body["members"][1:]:
+        member.update(role="beneficiary", declarations=[])
+    assert check_request(json.dumps(body)).to_dict() == today

@@ -118,7 +118,7 @@ def test_outcomes_count_members_in_eligible_countries_only_and_name_the_others()
 
 
 def test_min_countries_names_the_countries_and_what_to_add():
-    facts = consortium(ROMANIAN, replace(ROMANIAN, name="Cluster Sud-Est", role="partner"),
+    facts = consortium(ROMANIAN, replace(ROMANIAN, name="Cluster Sud-Est", role="beneficiary"),
                        ITALIAN)
     outcome = outcome_of(check(facts), "min_countries")
     assert (outcome.status, outcome.actual, outcome.required) == (Status.FAIL, 2, 3)
@@ -318,7 +318,7 @@ def test_an_empty_consortium_is_not_eligible_and_says_members_are_missing():
 
 
 def test_messages_follow_the_active_language():
-    facts = consortium(ROMANIAN, replace(ROMANIAN, name="Cluster Sud-Est", role="partner"),
+    facts = consortium(ROMANIAN, replace(ROMANIAN, name="Cluster Sud-Est", role="beneficiary"),
                        ITALIAN)
     with translation.override("ro"):
         romanian = outcome_of(check(facts), "min_countries")

@@ -43,6 +43,9 @@ def test_case_gives_the_expected_verdict_and_rule_statuses(case_file, request):
     statuses = {outcome.rule: str(outcome.status) for outcome in report.outcomes}
     assert statuses == case["expected"]["statuses"], case["description"]
     assert str(report.verdict) == case["expected"]["verdict"], case["description"]
+    if "provisional" in case["expected"]:
+        provisional = sorted(outcome.rule for outcome in report.outcomes if outcome.provisional)
+        assert provisional == case["expected"]["provisional"], case["description"]
 
 
 def test_the_table_has_at_least_forty_cases():
@@ -69,3 +72,37 @@ def test_every_rule_of_the_seed_call_both_passes_and_fails_somewhere_in_the_tabl
 def test_every_verdict_appears_in_the_table():
     verdicts = {load_case(path)["expected"]["verdict"] for path in CASE_FILES}
     assert verdicts == {"eligible", "not_eligible", "incomplete"}
+
+
+FAMILY_CALLS = {
+    # Each call of the family (CALLS.md §7) and the codes of its strands.
+    "COS-CLUSTER-2014-3-03": {"1", "2"},
+    "COS-CLUSINT-2016-03-01": {"1a", "1b", "2"},
+    "COS-CLUSTER-2020-3-03": set(),
+    "SMP-COSME-2021-CLUSTER-01": {
+        "open", "tourism", "mobility", "aerospace-defence", "construction", "agri-food",
+        "energy-intensive", "textile", "creative-cultural", "digital", "renewable-energy",
+        "electronics", "retail", "proximity-social", "health",
+    },
+    "SMP-COSME-2024-CLUSTER-01": {"1", "2"},
+}
+
+
+@pytest.mark.parametrize("call", sorted(FAMILY_CALLS))
+def test_every_strand_of_each_family_call_has_an_eligible_case(call):
+    eligible_strands = {
+        case["input"].get("strand")
+        for case in map(load_case, (CASES / call).glob("*.json"))
+        if case["expected"]["verdict"] == "eligible"
+    }
+    assert eligible_strands == (FAMILY_CALLS[call] or {None})
+
+
+@pytest.mark.parametrize("call", sorted(FAMILY_CALLS))
+def test_every_checked_rule_of_each_family_call_both_passes_and_fails_in_the_table(call):
+    seen: dict[str, set[str]] = {}
+    for path in (CASES / call).glob("*.json"):
+        for rule, status in load_case(path)["expected"]["statuses"].items():
+            seen.setdefault(rule, set()).add(status)
+    for rule, statuses in seen.items():
+        assert statuses == {"not_checked"} or {"pass", "fail"} <= statuses, (rule, statuses)

@@ -183,6 +183,29 @@ def test_the_command_refuses_an_unknown_call():
         recheck_command("--call", "NO-SUCH-CALL")
 
 
+def test_a_submission_of_a_strand_is_rechecked_with_its_strand_s_rules():
+    from calls.models import Strand
+
+    call = escp_call()
+    strand = Strand.objects.create(call=call, code="1", title="Strand 1", order=1)
+    CallRule.objects.create(
+        call=call, strand=strand, code="max_grant", severity="blocking",
+        reference="Call text §4", options={"maximum": "400000.00"},
+        provenance={"maximum": {"basis": "official", "source": "test"}},
+    )
+    call.version_bump()
+    owner = make_user()
+    consortium = make_consortium(owner, strand=strand, requested_grant=Decimal("360000.00"),
+                                 total_eligible_costs=Decimal("480000.00"))
+    consortium_submit(consortium=consortium, user=owner, now=A_MONTH_BEFORE_ESCP_DEADLINE)
+
+    summary = call_submissions_recheck(call=escp_call())
+
+    recheck = SubmissionRecheck.objects.get()
+    assert (recheck.verdict, recheck.changed) == ("eligible", False)
+    assert summary.checked == 1
+
+
 def test_a_run_in_this_process_is_recorded_finished_with_its_counts():
     owner = make_user()
     submitted(owner, "KEPT", requested_grant=Decimal("250000.00"))

@@ -170,11 +170,75 @@ def test_calls_are_listed_open_ones_first_then_the_latest_closed_one_first():
     now = timezone.now()
     Call.objects.filter(reference="COS-CLUSTER-2018-03-02").update(deadline=now + timedelta(days=9))
     listing = [call.reference for call in Call.objects.filter(is_practice=False).for_listing(now)]
-    assert listing == ["COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02"]
+    assert listing == [
+        "COS-CLUSTER-2018-03-02", "SMP-COSME-2024-CLUSTER-01", "SMP-COSME-2021-CLUSTER-01",
+        "COS-CLUSTER-2020-3-03", "COS-CLUSTPARTNS-2017-3-02", "COS-CLUSINT-2016-03-01",
+        "COS-CLUSTER-2014-3-03",
+    ]
 
     Call.objects.filter(reference="COS-CLUSTER-2018-03-02").update(deadline=now - timedelta(days=9))
     Call.objects.filter(reference="COS-CLUSTPARTNS-2017-3-02").update(
         deadline=now - timedelta(days=99)
     )
     listing = [call.reference for call in Call.objects.filter(is_practice=False).for_listing(now)]
-    assert listing == ["COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02"]
+    assert listing == [
+        "COS-CLUSTER-2018-03-02", "COS-CLUSTPARTNS-2017-3-02", "SMP-COSME-2024-CLUSTER-01",
+        "SMP-COSME-2021-CLUSTER-01", "COS-CLUSTER-2020-3-03", "COS-CLUSINT-2016-03-01",
+        "COS-CLUSTER-2014-3-03",
+    ]
+
+
+def smp_on(day: date) -> dict[str, str]:
+    """Each country taking part in the Single Market Programme on ``day``, with its status."""
+    return dict(
+        Participation.objects.filter(programme__code="smp").active_on(day)
+        .values_list("country_id", "status")
+    )
+
+
+def test_the_single_market_programme_rests_on_regulation_2021_690():
+    from calls.models import Programme
+
+    assert Programme.objects.get(code="smp").legal_basis == "Regulation (EU) 2021/690"
+
+
+def test_the_eu_27_and_the_three_eea_efta_states_take_part_in_the_smp_in_force_from_2021():
+    on_first_day = smp_on(date(2021, 1, 1))
+    in_force = {country for country, status in on_first_day.items() if status == "in_force"}
+    assert len(in_force) == 30
+    assert {"IS", "LI", "NO"} <= in_force
+    assert "GB" not in on_first_day
+
+
+def test_moldova_and_ukraine_take_part_in_the_smp_as_signed_from_their_signature():
+    assert "MD" not in smp_on(date(2023, 9, 7))
+    assert smp_on(date(2023, 9, 8))["MD"] == "signed"
+    assert "UA" not in smp_on(date(2023, 2, 27))
+    assert smp_on(date(2023, 2, 28))["UA"] == "signed"
+
+
+def test_montenegro_is_signed_and_turkiye_negotiating_never_in_force_since_no_date_is_known():
+    for day in (date(2021, 11, 30), date(2025, 2, 5)):
+        statuses = smp_on(day)
+        assert (statuses["ME"], statuses["TR"]) == ("signed", "negotiating")
+
+
+def test_every_smp_participation_that_is_not_in_force_says_why_with_its_source():
+    rows = Participation.objects.filter(programme__code="smp").exclude(status="in_force")
+    assert sorted(rows.values_list("country_id", flat=True)) == ["MD", "ME", "TR", "UA"]
+    for row in rows:
+        assert "CALLS.md §7.6" in row.source
+        assert not row.is_in_force
+
+
+def test_countries_whose_smp_participation_is_not_known_are_not_listed():
+    listed = set(Participation.objects.filter(programme__code="smp").values_list(
+        "country_id", flat=True
+    ))
+    assert not listed & {"AL", "AM", "BA", "MK", "RS", "XK", "GB"}
+
+
+def test_the_database_refuses_an_unknown_participation_status():
+    row = Participation.objects.filter(programme__code="smp").first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participation.objects.filter(pk=row.pk).update(status="hoped_for")

@@ -49,6 +49,15 @@ def zone_name(zone: str) -> str:
     return str(ZONE_NAMES.get(zone, zone))
 
 
+@register.inclusion_tag("calls/_deadline.html")
+def call_deadline(call) -> dict:
+    """The call's deadline as :func:`instant` shows it, or only its day when the hour is not
+    known."""
+    if call.deadline_hour_known:
+        return {"hour_known": True, **instant(call.deadline, call.deadline_timezone)}
+    return {"hour_known": False, "day": call.deadline_local.date()}
+
+
 @register.inclusion_tag("calls/_instant.html")
 def instant(moment: datetime | None, zone: str = "Europe/Brussels") -> dict:
     """An instant in the zone it was announced in, and (by script) in the reader's own zone.

@@ -7,7 +7,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from calls.countries import country_name
-from calls.models import Call, EccpStatus, OrganisationType, RegionCategory
+from calls.models import (
+    Call,
+    Declaration,
+    EccpStatus,
+    MemberRole,
+    OrganisationType,
+    RegionCategory,
+)
 from eligibility.engine import Findings, Verdict
 from eligibility.rules import rule_title
 
@@ -84,6 +91,18 @@ def organisation_type_label(value: str | None) -> str:
 @register.filter
 def eccp_status_label(value: str | None) -> str:
     return str(EccpStatus(value).label) if value in EccpStatus.values else ""
+
+
+@register.filter
+def member_role_label(value: str | None) -> str:
+    """A member's role as stored; "partner", which earlier snapshots hold, is a beneficiary."""
+    role = MemberRole.BENEFICIARY if value == "partner" else value
+    return str(MemberRole(role).label) if role in MemberRole.values else ""
+
+
+@register.filter
+def declaration_labels(values) -> list[str]:
+    return [str(Declaration(value).label) for value in values or () if value in Declaration.values]
 
 
 @register.filter

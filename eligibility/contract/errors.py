@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext as _, ngettext
 from pydantic_core import ErrorDetails
 
-from calls.models import EccpStatus, OrganisationType
+from calls.models import Declaration, EccpStatus, MemberRole, OrganisationType
 
 # An answer lists at most this many problems, then says how many more were left out: the
 # cost of refusing a document stays small however many problems it holds.
@@ -17,7 +17,8 @@ MAX_REPORTED_PROBLEMS = 50
 CHOICES = {
     "organisation_type": OrganisationType.values,
     "eccp_status": EccpStatus.values,
-    "role": ["coordinator", "partner"],
+    "role": [*MemberRole.values, "partner"],
+    "declarations": Declaration.values,
 }
 
 
@@ -59,8 +60,9 @@ class Problem:
     FIELD_ORDER = (
         "call", "as_of", "project", "members",
         "acronym", "duration_months", "start_date", "total_eligible_costs", "requested_grant",
+        "costs", "fstp", "other",
         "name", "country", "region", "organisation_type", "eccp_status", "eccp_profile_url",
-        "role",
+        "role", "declarations",
     )
 
     def __str__(self) -> str:
@@ -142,7 +144,8 @@ def describe(error: ErrorDetails, messages: dict[str, str] | None = None) -> str
     if kind in messages:
         return messages[kind]
     if kind in ("enum", "literal_error"):
-        field = error["loc"][-1] if error["loc"] else ""
+        # The field named, also for an item of a list (members[0].declarations[1]).
+        field = next((part for part in reversed(error["loc"]) if isinstance(part, str)), "")
         allowed = CHOICES.get(str(field))
         return _("%(value)s is not one of: %(allowed)s") % {
             "value": quoted(value),

@@ -13,12 +13,14 @@ from pydantic import BaseModel, ValidationError
 from calls.models import Call
 from eligibility.engine import Report, evaluate
 from eligibility.facts import (
+    BENEFICIARY,
     CENT,
     CallParameters,
     ConsortiumFacts,
     MemberFacts,
     ProjectFacts,
     call_parameters,
+    cost_categories,
 )
 
 from .errors import (
@@ -32,7 +34,14 @@ from .errors import (
 )
 from .members import member_set_problems
 from .regions import RegionFound, region_lookup
-from .schemas import MAX_MEMBERS, CheckRequestIn, MemberIn, ProjectIn, printable_reference
+from .schemas import (
+    MAX_MEMBERS,
+    CheckRequestIn,
+    CostsIn,
+    MemberIn,
+    ProjectIn,
+    printable_reference,
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,8 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
                 ("call",), _("%(value)s is not a known call") % {"value": quoted(call_reference)}
             ))
     problems.extend(member_set_problems(members, failed))
+    if parsed is not None:
+        problems.extend(project_problems(parsed.project))
     regions: dict[int, RegionFound] = {}
     if call is not None:
         params = call_parameters(call)
@@ -117,6 +128,9 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
             start_date=project.start_date,
             total_eligible_costs=cents(project.total_eligible_costs),
             requested_grant=cents(project.requested_grant),
+            costs=None if project.costs is None else cost_categories(
+                cents(project.costs.fstp), cents(project.costs.other)
+            ),
         ),
         members=tuple(
             requested_member_facts(member, regions.get(index))
@@ -138,7 +152,10 @@ def unknown_fields(document: dict) -> list[tuple]:
         return [(*location, key) for key in value if key in extra] if extra else []
 
     found = unknown_in(document, CheckRequestIn, ())
-    found += unknown_in(document.get("project"), ProjectIn, ("project",))
+    project = document.get("project")
+    found += unknown_in(project, ProjectIn, ("project",))
+    if isinstance(project, dict):
+        found += unknown_in(project.get("costs"), CostsIn, ("project", "costs"))
     members = document.get("members")
     for index, member in enumerate(members if isinstance(members, list) else []):
         found += unknown_in(member, MemberIn, ("members", index))
@@ -173,6 +190,18 @@ def cents(amount: Decimal | None) -> Decimal | None:
     return None if amount is None else amount.quantize(CENT)
 
 
+def project_problems(project: ProjectIn | None) -> list[Problem]:
+    """The costs by category add up to the total eligible costs, when both are given."""
+    if project is None or project.costs is None or project.total_eligible_costs is None:
+        return []
+    split = project.costs.fstp + project.costs.other
+    if split == project.total_eligible_costs:
+        return []
+    return [Problem(("project", "costs"), _(
+        "the categories add up to %(sum)s, not to the total eligible costs of %(total)s"
+    ) % {"sum": cents(split), "total": cents(project.total_eligible_costs)})]
+
+
 def requested_member_facts(member: MemberIn, region: RegionFound | None) -> MemberFacts:
     """A member of the request as the engine reads it, its region as found."""
     return MemberFacts(
@@ -183,7 +212,8 @@ def requested_member_facts(member: MemberIn, region: RegionFound | None) -> Memb
         region_category=region.category if region else None,
         organisation_type=member.organisation_type.value if member.organisation_type else None,
         eccp_status=member.eccp_status.value if member.eccp_status else None,
-        role=member.role,
+        role=BENEFICIARY if member.role == "partner" else member.role,
+        declarations=frozenset(declaration.value for declaration in member.declarations),
     )
 
 

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from calls import countries
 from calls.eccp import ECCP_URL_VALIDATOR
-from calls.models import EccpStatus, OrganisationType
+from calls.models import Declaration, EccpStatus, OrganisationType
 
 from .errors import quoted
 
@@ -43,6 +43,19 @@ Amount = Annotated[
 ]
 
 
+class CostsIn(BaseModel):
+    """The eligible costs split by category, for calls that fund them at different rates."""
+
+    model_config = ConfigDict(extra="forbid", title="Costs")
+
+    fstp: Amount = Field(
+        description="Financial support to third parties (cascade funding), in euro.",
+        examples=["1500000.00"],
+    )
+    other: Amount = Field(description="All other eligible costs, in euro.",
+                          examples=["600000.00"])
+
+
 class ProjectIn(BaseModel):
     """The project; every field may be left out until it is known."""
 
@@ -53,6 +66,11 @@ class ProjectIn(BaseModel):
     start_date: date | None = Field(None, examples=["2018-11-01"])
     total_eligible_costs: Amount | None = None
     requested_grant: Amount | None = None
+    costs: CostsIn | None = Field(
+        None,
+        description="Optional: the eligible costs by category. When the total is given too, "
+                    "the categories must add up to it.",
+    )
 
     @field_validator("start_date", mode="before")
     @classmethod
@@ -83,7 +101,28 @@ class MemberIn(BaseModel):
         None, examples=["https://www.clustercollaboration.eu/content/example"],
         description="The https address of the member's profile on clustercollaboration.eu.",
     )
-    role: Literal["coordinator", "partner"] = "partner"
+    role: Literal[
+        "coordinator", "beneficiary", "affiliated_entity", "associated_partner", "partner"
+    ] = Field(
+        "beneficiary",
+        description='"partner" is accepted as another word for "beneficiary".',
+    )
+    declarations: list[Declaration] = Field(
+        default_factory=list,
+        description="What the applicant declares about this member that EU law attaches a "
+                    "consequence to: ru_public_control (established in Russia and over 50 % "
+                    "publicly owned or controlled, Council Regulation (EU) No 833/2014 art. 5l), "
+                    "hu_public_interest_trust (a Hungarian public-interest trust under Act IX "
+                    "of 2021 or an entity it maintains, Council Implementing Decision (EU) "
+                    "2022/2506).",
+    )
+
+    @field_validator("declarations")
+    @classmethod
+    def declarations_are_listed_once(cls, value: list[Declaration]) -> list[Declaration]:
+        if len(set(value)) != len(value):
+            raise ValueError(_("a declaration is listed twice"))
+        return value
 
     @field_validator("name")
     @classmethod

@@ -6,7 +6,16 @@ in the order reports show them; nothing else lists the rules.
 """
 from django.utils.functional import Promise
 
-from . import amounts, countries, dates, members, regions  # noqa: F401 - registers the rules
+from . import (  # noqa: F401 - registers the rules
+    amounts,
+    budget,
+    composition,
+    countries,
+    dates,
+    exclusions,
+    members,
+    regions,
+)
 from .base import REGISTRY, Rule, RuleParameters
 
 RULES = REGISTRY

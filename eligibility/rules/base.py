@@ -140,7 +140,8 @@ class Rule:
             outcome = self.evaluate(facts, params, as_of)
         sources = self.provisional_sources(params)
         if sources:
-            outcome.provisional = list(sources)
+            # Beside any the rule found in the facts themselves (a country's participation).
+            outcome.provisional = list(dict.fromkeys((*sources, *outcome.provisional)))
         return outcome
 
     def provisional_sources(self, params: CallParameters) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from ..outcomes import Status
 from ..wording import _, country_list, country_name, day_text, ngettext, per_call
 from .base import Rule, RuleParameters, names, with_country
+from .roles import counted_members, counting_roles_field, not_counted_for_role
 
 
 class EligibleCountries(Rule):
@@ -18,15 +19,22 @@ class EligibleCountries(Rule):
     code = "eligible_countries"
     title = gettext_lazy("Eligible countries")
     order = 10
-    call_facts = ("deadline",)
+    call_facts = ("deadline", "participation_on")
 
     @per_call
     def call_terms(self, params) -> tuple[tuple[str, ...], dict[str, str]]:
-        context = {
-            "programme": params.programme_name,
-            "date": day_text(params.participation_date),
-        }
+        context = {"programme": params.programme_name, "date": self.day_text(params)}
         return tuple(sorted(params.eligible_countries)), context
+
+    @staticmethod
+    def day_text(params) -> str:
+        """The deadline's day, and the day participation is read on when the call sets one."""
+        deadline_day = day_text(params.deadline_local.date())
+        if params.participation_on is None:
+            return deadline_day
+        return _("%(deadline)s (as the programme's participation stood on %(day)s)") % {
+            "deadline": deadline_day, "day": day_text(params.participation_on),
+        }
 
     def evaluate(self, facts, params, as_of):
         eligible = params.eligible_countries
@@ -64,7 +72,27 @@ class EligibleCountries(Rule):
             "on the deadline date, %(date)s.",
             len(members),
         ) % {**context, "count": len(members)}
-        return self.outcome(Status.PASS, message, actual=actual, required=required)
+        pending = [m for m in members if m.country in params.participation_pending]
+        if not pending:
+            return self.outcome(Status.PASS, message, actual=actual, required=required)
+        message += " " + _(
+            "%(members)s may apply, but cannot sign the grant until their country's agreement "
+            "with the programme is in force (it is signed or being negotiated)."
+        ) % {"members": with_country(pending)}
+        outcome = self.outcome(
+            Status.PASS, message, actual=actual, required=required,
+            hint=_("Check with the programme whether the agreement of %(countries)s is in "
+                   "force before the grant is signed.")
+            % {"countries": country_list(dict.fromkeys(m.country for m in pending))},
+        )
+        outcome.provisional = [
+            _("the participation of %(country)s: %(source)s") % {
+                "country": country_name(country),
+                "source": params.participation_pending[country].source,
+            }
+            for country in dict.fromkeys(m.country for m in pending if m.country)
+        ]
+        return outcome
 
     def explain(self, params):
         return _(
@@ -73,7 +101,7 @@ class EligibleCountries(Rule):
             "participating in the programme. On that date these are: %(countries)s."
         ) % {
             "programme": params.programme_name,
-            "date": day_text(params.participation_date),
+            "date": self.day_text(params),
             "countries": country_list(sorted(params.eligible_countries, key=country_name)),
         }
 
@@ -93,15 +121,18 @@ class MinCountries(Rule):
             label=gettext_lazy("minimum"), min_value=1,
             help_text=gettext_lazy("The smallest number of different eligible countries."),
         )
+        counting_roles = counting_roles_field()
 
     def evaluate(self, facts, params, as_of):
         eligible = params.eligible_countries
         required = self.options["minimum"]
+        members = counted_members(facts.members, self.options)
         countries = list(dict.fromkeys(
-            member.country for member in facts.members if member.country in eligible
+            member.country for member in members
+            if member.country is not None and member.country in eligible
         ))
         actual = len(countries)
-        unknown = sum(1 for member in facts.members if member.country is None)
+        unknown = sum(1 for member in members if member.country is None)
         context = {"count": actual, "required": required}
         if actual >= required:
             message = _(
@@ -124,6 +155,9 @@ class MinCountries(Rule):
             ) % {"unknown": unknown}
             return self.outcome(Status.MISSING, message, actual=actual, required=required,
                                 hint=_("Give the country in which each member is established."))
+        left_out = not_counted_for_role(facts.members, self.options)
+        if left_out:
+            message += " " + left_out
         more = required - actual - unknown
         if countries:
             hint = ngettext(

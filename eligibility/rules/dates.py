@@ -179,6 +179,8 @@ class Deadline(Rule):
         return params.deadline_local.isoformat(), deadline_text(params.deadline_local, params)
 
     def evaluate(self, facts, params, as_of):
+        if not params.deadline_hour_known:
+            return self.evaluate_on_day_only(params, as_of)
         deadline = params.deadline_local
         required, deadline_wording = self.deadline_terms(params)
         checked = as_of.astimezone(deadline.tzinfo)
@@ -197,7 +199,46 @@ class Deadline(Rule):
                             required=required,
                             hint=_("This call is closed to submissions; look for a later call."))
 
+    def evaluate_on_day_only(self, params, as_of):
+        """Only the deadline's day is known: before that day the call is open, after it
+        closed; on the day itself the check cannot tell, and says so."""
+        day = params.deadline_local.date()
+        checked = as_of.astimezone(params.deadline_local.tzinfo)
+        context = {
+            "checked": deadline_text(checked, params, seconds=True), "day": day_text(day),
+        }
+        required = day.isoformat()
+        if checked.date() < day:
+            message = _(
+                "Checked at %(checked)s, before the deadline day, %(day)s (the hour is not "
+                "known)."
+            ) % context
+            return self.outcome(Status.PASS, message, actual=checked.isoformat(),
+                                required=required)
+        if checked.date() > day:
+            message = _(
+                "The deadline day, %(day)s, has passed (checked at %(checked)s)."
+            ) % context
+            return self.outcome(
+                Status.FAIL, message, actual=checked.isoformat(), required=required,
+                hint=_("This call is closed to submissions; look for a later call."),
+            )
+        message = _(
+            "Not checked: %(day)s is the deadline day and the hour of the deadline is not "
+            "known (checked at %(checked)s)."
+        ) % context
+        return self.outcome(
+            Status.NOT_CHECKED, message, actual=checked.isoformat(), required=required,
+            hint=_("Submit before the deadline day to be sure, or find the hour in the call "
+                   "text."),
+        )
+
     def explain(self, params):
+        if not params.deadline_hour_known:
+            return _(
+                "Proposals must be submitted by %(day)s; the hour of the deadline is not "
+                "known, so on that day the check cannot tell whether the call is still open."
+            ) % {"day": day_text(params.deadline_local.date())}
         return _(
             "Proposals must be submitted before %(deadline)s; at that minute the call closes."
         ) % {"deadline": deadline_text(params.deadline_local, params)}

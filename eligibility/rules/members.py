@@ -12,6 +12,7 @@ from ..facts import CallParameters, MemberFacts
 from ..outcomes import Status
 from ..wording import _, choice_label, choice_labels, ngettext, ordered_values, per_call
 from .base import ChoiceList, Rule, RuleParameters, names, with_country
+from .roles import counting_roles, counting_roles_field, not_counted_for_role
 
 
 class EveryMemberIn(Rule):
@@ -154,6 +155,7 @@ class Minimum(RuleParameters):
         label=gettext_lazy("minimum"), min_value=1,
         help_text=gettext_lazy("The smallest number the call accepts."),
     )
+    counting_roles = counting_roles_field()
 
 
 class AtLeastNMembers(Rule):
@@ -224,6 +226,8 @@ class MinEntities(AtLeastNMembers):
     order = 20
 
     def matches(self, member, params):
+        if member.role not in counting_roles(self.options):
+            return False
         if member.country is None:
             return None
         return member.country in params.eligible_countries
@@ -246,7 +250,12 @@ class MinEntities(AtLeastNMembers):
         return _("Give the country in which each member is established.")
 
     def not_counted_text(self, members):
-        return _("Not counted: %(members)s.") % {"members": with_country(members)}
+        roles = counting_roles(self.options)
+        elsewhere = [member for member in members if member.role in roles]
+        text = _("Not counted: %(members)s.") % {"members": with_country(elsewhere)}
+        return " ".join(filter(None, [
+            text if elsewhere else "", not_counted_for_role(members, self.options)
+        ]))
 
     def more_hint(self, more):
         return ngettext(

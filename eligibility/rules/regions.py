@@ -134,6 +134,8 @@ class RegionCategoryRule(Rule):
         ) % {"categories": self.category_text(params), "classification": params.classification_name}
 
     def call_problems(self, call) -> list[str]:
+        if self.not_known:
+            return []  # not checked: no region is read
         if call.region_classification_id is None:
             return ["this rule needs the call's region_classification."]
         present = set(call.region_classification.regions.values_list("category", flat=True))

@@ -202,8 +202,9 @@ class Consortium(models.Model):
 
     def check_request(self) -> dict:
         """The consortium as the check request the command line and the API read
-        (``eligibility.contract``): its call, its project and its members, each field left
-        out while it is not known. ``parse_check_request`` accepts it back as it is."""
+        (``eligibility.contract``): its call and strand, its project (with its costs by
+        category when split) and its members with their roles and declarations, each field
+        left out while it is not known. ``parse_check_request`` accepts it back as it is."""
         project = {
             "acronym": self.acronym,
             "duration_months": self.duration_months,
@@ -211,9 +212,13 @@ class Consortium(models.Model):
             "total_eligible_costs": _decimal_text(self.total_eligible_costs),
             "requested_grant": _decimal_text(self.requested_grant),
         }
+        if self.costs:
+            project["costs"] = {category: str(amount) for category, amount in self.costs.items()}
         members = self.members.select_related("region").order_by("-is_coordinator", "id")
-        return {
-            "call": self.call.reference,
+        request = {"call": self.call.reference}
+        if self.strand_id:
+            request["strand"] = self.strand.code
+        return request | {
             "project": _known(project),
             "members": [_known({
                 "name": member.name,
@@ -223,6 +228,7 @@ class Consortium(models.Model):
                 "eccp_status": member.eccp_status or None,
                 "eccp_profile_url": member.eccp_profile_url or None,
                 "role": member.role,
+                "declarations": list(member.declarations) or None,
             }) for member in members],
         }
 

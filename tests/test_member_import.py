@@ -2,6 +2,7 @@
 every problem named with its row and column, a preview, and nothing saved unless the whole
 file is valid; and a consortium downloaded as the JSON the command line and the API check."""
 import csv
+from decimal import Decimal
 import io
 import json
 import zipfile
@@ -15,6 +16,7 @@ import openpyxl
 import pytest
 
 from audit.models import Action, Event
+from calls.models import Call
 from consortia.imports import (
     MAX_FILE_BYTES,
     headers,
@@ -370,7 +372,7 @@ def test_a_draft_with_gaps_downloads_without_the_missing_fields(client):
     document = client.get(reverse("consortia:download_json", args=[consortium.pk])).json()
 
     assert "duration_months" not in document["project"]
-    assert document["members"] == [{"name": "Cluster Solo", "role": "partner"}]
+    assert document["members"] == [{"name": "Cluster Solo", "role": "beneficiary"}]
     parse_check_request(json.dumps(document))
 
 
@@ -418,3 +420,27 @@ def test_the_service_checks_the_member_set_again_on_the_locked_consortium():
         "The consortium would have 2 coordinators; it needs exactly one.",
     ]
     assert consortium.members.count() == 3
+
+
+def test_a_strand_the_cost_categories_and_declarations_download_and_check_the_same(client):
+    call = Call.objects.get(reference="SMP-COSME-2024-CLUSTER-01")
+    strand = call.strands.order_by("order").first()
+    consortium = make_consortium(
+        make_user(), call, strand=strand, total_eligible_costs=Decimal("1000000.00"),
+        fstp_costs=Decimal("750000.00"), other_costs=Decimal("250000.00"),
+        requested_grant=Decimal("975000.00"),
+        members=[{"name": "Cluster Budapest", "declarations": ["hu_public_interest_trust"]}],
+    )
+    client.force_login(consortium.owner)
+
+    document = client.get(reverse("consortia:download_json", args=[consortium.pk])).json()
+
+    assert document["strand"] == strand.code
+    assert document["project"]["costs"] == {"fstp": "750000.00", "other": "250000.00"}
+    assert document["members"][0]["declarations"] == ["hu_public_interest_trust"]
+    answer = client.post("/api/v1/eligibility-checks", data=json.dumps(document),
+                         content_type="application/json")
+    assert answer.status_code == 200
+    statuses = {outcome["rule"]: outcome["status"] for outcome in answer.json()["outcomes"]}
+    expected = check_consortium(consortium)
+    assert statuses == {outcome.rule: str(outcome.status) for outcome in expected.outcomes}

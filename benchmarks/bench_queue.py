@@ -43,7 +43,7 @@ def generate(count: int) -> dict:
     from benchmarks import datagen
     from calls.models import Call
     from consortia.models import Submission
-    from reviews.models import Review, ReviewStatus
+    from reviews.models import LatestReview, Review, ReviewStatus
 
     call = Call.objects.get(reference=CALL_REFERENCE)
     started = time.perf_counter()
@@ -52,12 +52,18 @@ def generate(count: int) -> dict:
     assert datagen.sample_is_eligible(call), "the generated consortia must all be eligible"
     reviewer = reviewer_user("generator-ncp@example.org", superuser=True)
     statuses = [ReviewStatus.CONFIRMED_ELIGIBLE, ReviewStatus.CLARIFICATION_REQUESTED]
-    Review.objects.bulk_create([
+    reviews = Review.objects.bulk_create([
         Review(submission_id=submission_id, reviewer=reviewer, status=statuses[number % 2],
                comment="Please confirm the ECCP registration." if number % 2 else "")
         for number, submission_id in enumerate(
             Submission.objects.order_by("id").values_list("id", flat=True)[::3]
         )
+    ], batch_size=2000)
+    # What review_record keeps beside each reviewed submission (one review each here).
+    LatestReview.objects.bulk_create([
+        LatestReview(submission_id=review.submission_id, review=review, status=review.status,
+                     reviewed_at=review.created_at)
+        for review in reviews
     ], batch_size=2000)
     datagen.analyse()
     with connection.cursor() as cursor:

@@ -21,7 +21,7 @@ from audit.models import Action
 from audit.services import event_log, event_record
 from consortia.models import Submission
 
-from .models import Review, ReviewStatus, may_review, snapshot_countries
+from .models import LatestReview, Review, ReviewStatus, may_review, snapshot_countries
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ def review_record(
             submission=locked, reviewer=reviewer, status=status, comment=comment,
             created_at=now or timezone.now(),
         )
+        LatestReview.refresh_for(locked)
         event_record(
             action=Action.CONSORTIUM_REVIEWED, actor=reviewer, consortium=consortium,
             call=consortium.call,

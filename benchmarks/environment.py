@@ -4,7 +4,8 @@ databases made from one migrated template, the machine's description and the res
 Scratch databases are named ``bench_<purpose>`` and dropped when the benchmark ends; the
 template ``bench_template`` (migrated, reference data loaded) is made once per ``run.py`` and
 dropped at its end. ``BENCH_DATABASE_PREFIX`` replaces ``bench`` in these names, so that two
-copies of the project can run their benchmarks on one server at the same time. Nothing here touches the development database ``db.sqlite3``.
+copies of the project can run their benchmarks on one server at the same time. Nothing here
+touches the development database ``db.sqlite3``.
 """
 from contextlib import contextmanager
 from datetime import datetime

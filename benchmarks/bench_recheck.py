@@ -86,7 +86,7 @@ def measure(sizes: list[int]) -> dict:
         environment.setup_django(database)
         from benchmarks import datagen
         from calls.models import Call
-        from calls.services import call_fixtures_load
+        from calls.fixtures import call_fixtures_load
         from consortia.models import Submission, SubmissionRecheck
 
         call = Call.objects.get(reference=CALL_REFERENCE)

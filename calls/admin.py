@@ -18,20 +18,19 @@ from audit.admin import RecordedInAdmin
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
+from .admin_forms import CallFixtureUploadForm, CallRuleAdminForm
+from .fixtures import call_fixtures_load
 from .models import (
     Call,
     CallRule,
     Country,
-    EccpStatus,
-    OrganisationType,
     Participation,
     Programme,
     Region,
     RegionAlias,
-    RegionCategory,
     RegionClassification,
+    Strand,
 )
-from .services import call_fixtures_load
 
 
 @admin.register(Programme)
@@ -107,36 +106,22 @@ class RegionAdmin(admin.ModelAdmin):
     inlines = [RegionAliasInline]
 
 
+class StrandInline(admin.TabularInline):
+    model = Strand
+    extra = 0
+    fields = ["code", "title", "title_ro", "order"]
+
+
 class CallRuleInline(admin.TabularInline):
     model = CallRule
+    form = CallRuleAdminForm
     extra = 0
-    fields = ["code", "severity", "reference", "source"]
-
-
-class CallAdminForm(forms.ModelForm):
-    """The call's lists of codes as check boxes, not as raw JSON."""
-
-    allowed_organisation_types = forms.MultipleChoiceField(
-        label=_("allowed organisation types"), choices=OrganisationType.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    qualifying_region_categories = forms.MultipleChoiceField(
-        label=_("qualifying region categories"), choices=RegionCategory.choices,
-        widget=forms.CheckboxSelectMultiple, required=False,
-    )
-    accepted_eccp_statuses = forms.MultipleChoiceField(
-        label=_("accepted ECCP statuses"), choices=EccpStatus.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Call
-        fields = "__all__"  # noqa: DJ007 - CallAdmin.fieldsets chooses the fields shown
+    fields = ["strand", "code", "severity", "reference", "reference_ro", "source", "options",
+              "provenance"]
 
 
 @admin.register(Call)
 class CallAdmin(RecordedInAdmin):
-    form = CallAdminForm
     change_list_template = "admin/calls/call/change_list.html"
     list_display = [
         "reference", "title", "programme", "deadline_in_zone", "is_open_now", "is_practice",
@@ -145,28 +130,27 @@ class CallAdmin(RecordedInAdmin):
     list_select_related = ["programme"]
     search_fields = ["reference", "alternative_reference", "title", "short_name"]
     date_hierarchy = "deadline"
-    inlines = [CallRuleInline]
+    inlines = [StrandInline, CallRuleInline]
+    readonly_fields = ["version"]
     fieldsets = [
         (None, {"fields": [
-            "reference", "alternative_reference", "title", "short_name", "programme",
-            "is_practice",
+            "reference", "alternative_reference", "title", "title_ro", "short_name",
+            "programme", "is_practice", "version",
         ]}),
-        (_("Funding"), {"fields": [
-            "total_budget", "max_grant", "cofinancing_rate", "expected_grants",
-        ]}),
-        (_("Dates"), {"fields": [
-            "deadline", "deadline_timezone", "questions_deadline",
-            "min_duration_months", "max_duration_months", "start_window_from", "start_window_to",
-        ]}),
-        (_("Consortium"), {"fields": [
-            "min_entities", "min_countries", "allowed_organisation_types",
-            "region_classification", "qualifying_region_categories", "accepted_eccp_statuses",
-        ]}),
+        (_("Funding"), {"fields": ["total_budget", "expected_grants"]}),
+        (_("Dates"), {"fields": ["deadline", "deadline_timezone", "questions_deadline"]}),
+        (_("Consortium"), {"fields": ["region_classification"]}),
         (_("Information for applicants"), {"fields": [
             "contact_email", "contact_note", "faq_url", "call_text_url", "expected_outputs",
-            "partner_search_tools", "sources",
+            "partner_search_tools",
         ]}),
+        (_("Sources"), {"fields": ["sources", "provenance", "gaps"]}),
     ]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Every process rebuilds what its rules read about this call at its next check.
+        form.instance.version_bump()
 
     @admin.display(description=_("deadline"), ordering="deadline")
     def deadline_in_zone(self, call: Call) -> str:
@@ -217,51 +201,3 @@ class CallAdmin(RecordedInAdmin):
             "report": report,
             "max_size": settings.CALL_FIXTURE_MAX_BYTES,
         })
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """One or more uploaded files, cleaned as a list."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        uploads = data if isinstance(data, (list, tuple)) else [data]
-        uploads = [upload for upload in uploads if upload]
-        clean_one = super().clean
-        if not uploads:
-            return clean_one(None, initial)
-        return [clean_one(upload, initial) for upload in uploads]
-
-
-class CallFixtureUploadForm(forms.Form):
-    # A declared field: the form's metaclass moves it to base_fields, so it does not hide
-    # the form's ``files`` (the uploads), whatever the type checker reads into the name.
-    files = MultipleFileField(  # type: ignore[assignment]
-        label=_("Fixture files"),
-        help_text=_(
-            "Django fixture JSON with natural keys, like the files in fixtures/calls/. "
-            "Several files are loaded together, all or nothing."
-        ),
-        widget=MultipleFileInput(attrs={"accept": ".json,application/json"}),
-    )
-
-    def clean_files(self):
-        uploads = self.cleaned_data["files"]
-        size = sum(upload.size for upload in uploads)
-        limit = settings.CALL_FIXTURE_MAX_BYTES
-        if size > limit:
-            raise ValidationError(
-                _("The upload is too large: %(size)s; at most %(limit)s is accepted. "
-                  "Nothing was loaded."),
-                code="too_large",
-                params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
-            )
-        return uploads
-
-    def sources(self) -> list[tuple[str, bytes]]:
-        """The uploaded files as (name, content) pairs, for ``call_fixtures_load``."""
-        return [(upload.name, upload.read()) for upload in self.cleaned_data["files"]]

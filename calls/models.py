@@ -9,14 +9,17 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 
 from . import countries
+
+
+def get_language_code() -> str:
+    return (get_language() or "en").split("-")[0]
 
 
 class OrganisationType(models.TextChoices):
@@ -44,19 +47,12 @@ class Severity(models.TextChoices):
     ADVISORY = "advisory", _("Advisory")
 
 
-class RuleCode(models.TextChoices):
-    ELIGIBLE_COUNTRIES = "eligible_countries", _("Eligible countries")
-    MIN_ENTITIES = "min_entities", _("Minimum number of entities")
-    MIN_COUNTRIES = "min_countries", _("Minimum number of countries")
-    ORGANISATION_TYPES = "organisation_types", _("Organisation types")
-    REGION_CATEGORY = "region_category", _("Less developed or transition region")
-    ECCP_REGISTRATION = "eccp_registration", _("ECCP registration")
-    MAX_GRANT = "max_grant", _("Maximum grant")
-    COFINANCING_RATE = "cofinancing_rate", _("Co-financing rate")
-    DURATION = "duration", _("Project duration")
-    START_WINDOW = "start_window", _("Project start")
-    DEADLINE = "deadline", _("Submission deadline")
-    CLUSTER_ORG_PER_REGION = "cluster_org_per_region", _("Cluster organisation per region")
+class Basis(models.TextChoices):
+    """How firmly a fact of a call is known."""
+
+    OFFICIAL = "official", _("Official")
+    SECONDARY = "secondary", _("Secondary source")
+    NOT_KNOWN = "not_known", _("Not known")
 
 
 def validate_positive(value) -> None:
@@ -98,9 +94,13 @@ class ChoiceListValidator:
         )
 
 
-validate_organisation_types = ChoiceListValidator(OrganisationType)
-validate_eccp_statuses = ChoiceListValidator(EccpStatus)
-validate_region_categories = ChoiceListValidator(RegionCategory, allow_empty=True)
+def validate_call_provenance(value) -> None:
+    """``{"<fact>": {"basis": "official"|"secondary"|"not_known", "source": "..."}}``."""
+    from .provenance import provenance_problems
+
+    problems = provenance_problems(value, names=None)
+    if problems:
+        raise ValidationError(problems)
 
 
 def validate_partner_search_tools(value) -> None:
@@ -411,9 +411,6 @@ class CallQuerySet(models.QuerySet):
             Q(reference__iexact=reference) | Q(alternative_reference__iexact=reference)
         )
 
-    def open_at(self, instant):
-        return self.filter(deadline__gt=instant)
-
     def for_listing(self, now=None):
         """Open calls first (nearest deadline first), then closed ones (latest first)."""
         now = now or timezone.now()
@@ -439,7 +436,11 @@ class CallManager(_CallManagerBase):
 
 
 class Call(models.Model):
-    """A call for proposals with every parameter its rules read."""
+    """A call for proposals: its identity and the facts that hold for the whole call.
+
+    What each rule checks lives on the call's rules (:class:`CallRule`), with the rule's own
+    options and where each comes from.
+    """
 
     reference = models.CharField(_("reference"), max_length=60, unique=True)
     alternative_reference = models.CharField(
@@ -447,6 +448,7 @@ class Call(models.Model):
         help_text=_("Another spelling of the reference used in the call's documents."),
     )
     title = models.CharField(_("title"), max_length=300)
+    title_ro = models.CharField(_("title in Romanian"), max_length=300, blank=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("programme")
@@ -458,14 +460,6 @@ class Call(models.Model):
     total_budget = models.DecimalField(
         _("total budget (EUR)"), max_digits=14, decimal_places=2, validators=[validate_positive]
     )
-    max_grant = models.DecimalField(
-        _("maximum grant (EUR)"), max_digits=14, decimal_places=2, validators=[validate_positive]
-    )
-    cofinancing_rate = models.DecimalField(
-        _("maximum co-financing rate"), max_digits=5, decimal_places=4,
-        validators=[validate_positive, MaxValueValidator(1)],
-        help_text=_("A fraction: 0.75 means 75 % of the eligible costs."),
-    )
     expected_grants = models.PositiveIntegerField(_("grants expected"), null=True, blank=True)
     deadline = models.DateTimeField(_("deadline"))
     deadline_timezone = models.CharField(
@@ -473,31 +467,10 @@ class Call(models.Model):
         validators=[validate_timezone_name],
     )
     questions_deadline = models.DateTimeField(_("questions answered until"), null=True, blank=True)
-    min_duration_months = models.PositiveSmallIntegerField(
-        _("minimum duration (months)"), validators=[MinValueValidator(1)]
-    )
-    max_duration_months = models.PositiveSmallIntegerField(_("maximum duration (months)"))
-    start_window_from = models.DateField(_("projects start from"), null=True, blank=True)
-    start_window_to = models.DateField(_("projects start until"), null=True, blank=True)
-    min_entities = models.PositiveSmallIntegerField(
-        _("minimum legal entities"), validators=[MinValueValidator(1)]
-    )
-    min_countries = models.PositiveSmallIntegerField(
-        _("minimum distinct countries"), validators=[MinValueValidator(1)]
-    )
-    allowed_organisation_types = models.JSONField(
-        _("allowed organisation types"), validators=[validate_organisation_types]
-    )
     region_classification = models.ForeignKey(
         RegionClassification, on_delete=models.PROTECT, null=True, blank=True,
         related_name="calls", verbose_name=_("region classification"),
-    )
-    qualifying_region_categories = models.JSONField(
-        _("qualifying region categories"), default=list, blank=True,
-        validators=[validate_region_categories],
-    )
-    accepted_eccp_statuses = models.JSONField(
-        _("accepted ECCP statuses"), validators=[validate_eccp_statuses]
+        help_text=_("The mapping of NUTS 2 regions in which members give their region."),
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_note = models.CharField(_("contact note"), max_length=300, blank=True)
@@ -509,6 +482,22 @@ class Call(models.Model):
         validators=[validate_partner_search_tools],
     )
     sources = models.TextField(_("sources"), blank=True)
+    provenance = models.JSONField(
+        _("provenance of the call's facts"), default=dict, blank=True,
+        validators=[validate_call_provenance],
+        help_text=_(
+            'Where each call-wide fact comes from, e.g. {"deadline": {"basis": "official", '
+            '"source": "Call text §3"}}.'
+        ),
+    )
+    gaps = models.TextField(
+        _("not known"), blank=True,
+        help_text=_("What our sources do not say about this call, in plain words."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False,
+        help_text=_("Raised whenever the call, its strands or its rules change."),
+    )
 
     objects = CallManager()
 
@@ -518,43 +507,9 @@ class Call(models.Model):
         verbose_name_plural = _("calls")
         constraints = [
             models.CheckConstraint(
-                condition=Q(cofinancing_rate__gt=0) & Q(cofinancing_rate__lte=1),
-                name="call_rate_in_unit_interval",
-                violation_error_message=_("The co-financing rate must be above 0 and at most 1."),
-            ),
-            models.CheckConstraint(
-                condition=Q(min_duration_months__gte=1)
-                & Q(min_duration_months__lte=models.F("max_duration_months")),
-                name="call_duration_range_valid",
-                violation_error_message=_(
-                    "The minimum duration must be at least 1 month and not above the maximum."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(total_budget__gt=0) & Q(max_grant__gt=0),
-                name="call_amounts_positive",
-                violation_error_message=_("The budget and the maximum grant must be positive."),
-            ),
-            models.CheckConstraint(
-                condition=Q(max_grant__lte=models.F("total_budget")),
-                name="call_max_grant_within_budget",
-                violation_error_message=_("The maximum grant cannot exceed the total budget."),
-            ),
-            models.CheckConstraint(
-                condition=Q(min_entities__gte=1) & Q(min_countries__gte=1)
-                & Q(min_countries__lte=models.F("min_entities")),
-                name="call_consortium_minimums_valid",
-                violation_error_message=_(
-                    "Minimum entities and countries must be at least 1, "
-                    "and there cannot be more countries than entities."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(start_window_from__isnull=True)
-                | Q(start_window_to__isnull=True)
-                | Q(start_window_from__lte=models.F("start_window_to")),
-                name="call_start_window_ordered",
-                violation_error_message=_("The start window must begin before it ends."),
+                condition=Q(total_budget__gt=0),
+                name="call_budget_positive",
+                violation_error_message=_("The budget must be positive."),
             ),
             models.CheckConstraint(
                 condition=~Q(reference=models.F("alternative_reference")),
@@ -564,7 +519,7 @@ class Call(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} — {self.display_title}"
+        return f"{self.reference} — {self.title}"
 
     def natural_key(self):
         return (self.reference,)
@@ -578,22 +533,12 @@ class Call(models.Model):
             errors["deadline"] = _("The deadline must carry its UTC offset.")
         if self.reference and self.reference != self.reference.strip().upper():
             errors["reference"] = _("Write the reference in capitals without spaces around it.")
-        if (self.start_window_from is None) != (self.start_window_to is None):
-            errors["start_window_to"] = _("Give both ends of the start window, or neither.")
-        if self.qualifying_region_categories and not self.region_classification_id:
-            errors["region_classification"] = _(
-                "Qualifying region categories need a region classification."
-            )
         if self.alternative_reference:
             clash = Call.objects.by_reference(self.alternative_reference).exclude(pk=self.pk)
             if clash.exists():
                 errors["alternative_reference"] = _("Another call already uses this reference.")
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def display_title(self) -> str:
-        return self.title
 
     @property
     def deadline_local(self):
@@ -604,19 +549,38 @@ class Call(models.Model):
         """True while submissions are accepted: strictly before the deadline."""
         return (at or timezone.now()) < self.deadline
 
+    @property
+    def localized_title(self) -> str:
+        return self.title_ro if self.title_ro and get_language_code() == "ro" else self.title
+
+    def rule_options(self, code: str) -> dict:
+        """The options of the call-wide rule ``code``, or an empty dict when it is not set."""
+        return self.options_by_code().get(code, {})
+
+    def options_by_code(self) -> dict[str, dict]:
+        """The options of every call-wide rule, by code (reads prefetched rules if any)."""
+        return {rule.code: dict(rule.options) for rule in self.rules.all() if rule.strand_id is None}
+
+    def version_bump(self) -> None:
+        """Mark the call as changed, for every process that cached what its rules read."""
+        Call.objects.filter(pk=self.pk).update(version=models.F("version") + 1)
+
     def parameters(self) -> dict:
-        """Every parameter the rules read, as plain JSON-ready data."""
+        """Everything the rules read about the call, as plain JSON-ready data."""
         fields = [
-            "reference", "programme_id", "total_budget", "max_grant", "cofinancing_rate",
-            "deadline", "deadline_timezone", "min_duration_months", "max_duration_months",
-            "start_window_from", "start_window_to", "min_entities", "min_countries",
-            "allowed_organisation_types", "region_classification_id",
-            "qualifying_region_categories", "accepted_eccp_statuses",
+            "reference", "programme_id", "total_budget", "deadline", "deadline_timezone",
+            "region_classification_id", "provenance",
         ]
         data = {name: getattr(self, name) for name in fields}
+        data["strands"] = {
+            strand.code: {"title": strand.title} for strand in self.strands.all()
+        }
         data["rules"] = {
-            rule.code: {"severity": rule.severity, "reference": rule.reference}
-            for rule in self.rules.all()
+            rule.key: {
+                "severity": rule.severity, "reference": rule.reference,
+                "options": rule.options, "provenance": rule.provenance,
+            }
+            for rule in self.rules.select_related("strand")
         }
         return json.loads(json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True))
 
@@ -625,41 +589,133 @@ class Call(models.Model):
         return hashlib.sha256(encoded).hexdigest()
 
 
-class CallRuleManager(models.Manager):
+class StrandManager(models.Manager):
     def get_by_natural_key(self, call_reference, code):
         return self.get(call__reference=call_reference, code=code)
 
 
-class CallRule(models.Model):
-    """A rule the call configures: whether it blocks, and where the call text says so."""
+class Strand(models.Model):
+    """A part of a call that applicants choose; its rules override the call's of the same code."""
 
     call = models.ForeignKey(
-        Call, on_delete=models.CASCADE, related_name="rules", verbose_name=_("call")
+        Call, on_delete=models.CASCADE, related_name="strands", verbose_name=_("call")
     )
-    code = models.CharField(_("rule"), max_length=40, choices=RuleCode.choices)
-    severity = models.CharField(
-        _("severity"), max_length=10, choices=Severity.choices, default=Severity.BLOCKING
-    )
-    reference = models.CharField(
-        _("call-text reference"), max_length=120, help_text=_('For example "Call text §6.2".')
-    )
-    source = models.TextField(_("source"), blank=True)
+    code = models.SlugField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    title_ro = models.CharField(_("title in Romanian"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
 
-    objects = CallRuleManager()
+    objects = StrandManager()
 
     class Meta:
-        ordering = ["call", "code"]
-        verbose_name = _("call rule")
-        verbose_name_plural = _("call rules")
+        ordering = ["call", "order", "code"]
+        verbose_name = _("strand")
+        verbose_name_plural = _("strands")
         constraints = [
-            models.UniqueConstraint(fields=["call", "code"], name="call_rule_unique"),
+            models.UniqueConstraint(fields=["call", "code"], name="strand_code_unique_in_call"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.call.reference}: {self.code}"
+        return self.localized_title
 
     def natural_key(self):
         return (*self.call.natural_key(), self.code)
 
     # Django's serializers read this attribute; mypy types no attributes on functions.
     natural_key.dependencies = ["calls.call"]  # type: ignore[attr-defined]
+
+    @property
+    def localized_title(self) -> str:
+        return self.title_ro if self.title_ro and get_language_code() == "ro" else self.title
+
+
+class CallRuleManager(models.Manager):
+    def get_by_natural_key(self, call_reference, strand_code, code):
+        if strand_code is None:
+            return self.get(call__reference=call_reference, strand__isnull=True, code=code)
+        return self.get(call__reference=call_reference, strand__code=strand_code, code=code)
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    # Read from the rules themselves, so that a new rule class is a choice at once.
+    from eligibility.rules import rule_choices as choices
+
+    return choices()
+
+
+class CallRule(models.Model):
+    """A rule the call configures: its options, whether it blocks, where the call says so.
+
+    A rule of a strand applies to the consortia of that strand instead of the call's rule of
+    the same code.
+    """
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="rules", verbose_name=_("call")
+    )
+    strand = models.ForeignKey(
+        Strand, on_delete=models.CASCADE, null=True, blank=True, related_name="rules",
+        verbose_name=_("strand"), help_text=_("Empty: the rule holds for the whole call."),
+    )
+    code = models.CharField(_("rule"), max_length=40, choices=rule_choices)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.BLOCKING
+    )
+    reference = models.CharField(
+        _("call-text reference"), max_length=120, help_text=_('For example "Call text §6.2".')
+    )
+    reference_ro = models.CharField(
+        _("call-text reference in Romanian"), max_length=120, blank=True,
+        help_text=_('For example "Textul apelului §6.2".'),
+    )
+    source = models.TextField(_("source"), blank=True)
+    options = models.JSONField(
+        _("options"), default=dict, blank=True,
+        help_text=_("The rule's parameters, as its rule class declares them."),
+    )
+    provenance = models.JSONField(
+        _("provenance"), default=dict, blank=True,
+        help_text=_('Where each option comes from: {"<option>": {"basis": ..., "source": ...}}.'),
+    )
+
+    objects = CallRuleManager()
+
+    class Meta:
+        ordering = ["call", "strand", "code"]
+        verbose_name = _("call rule")
+        verbose_name_plural = _("call rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "code"], condition=Q(strand__isnull=True),
+                name="call_rule_unique",
+                violation_error_message=_("The call already has this rule."),
+            ),
+            models.UniqueConstraint(
+                fields=["call", "strand", "code"], condition=Q(strand__isnull=False),
+                name="call_rule_unique_in_strand",
+                violation_error_message=_("The strand already has this rule."),
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=Severity.values),
+                name="call_rule_severity_valid",
+                violation_error_message=_("Unknown severity."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call.reference}: {self.key}"
+
+    @property
+    def key(self) -> str:
+        """The rule's code, prefixed by its strand's code when it belongs to a strand."""
+        return f"{self.strand.code}/{self.code}" if self.strand_id else self.code
+
+    def natural_key(self):
+        return (*self.call.natural_key(), self.strand.code if self.strand_id else None, self.code)
+
+    # Django's serializers read this attribute; mypy types no attributes on functions.
+    natural_key.dependencies = ["calls.call", "calls.strand"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        if self.strand_id and self.call_id and self.strand.call_id != self.call_id:
+            raise ValidationError({"strand": _("This strand belongs to another call.")})

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+from datetime import date
 import unicodedata
 
 from django.db.models import TextChoices
@@ -5,6 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+
+from eligibility.facts import call_parameters
+from eligibility.rules import Rule
 
 from . import countries
 from .models import (
@@ -14,7 +19,6 @@ from .models import (
     OrganisationType,
     Participation,
     RegionCategory,
-    RuleCode,
 )
 
 # Headings of the eligible-country groups (plural, unlike the choice labels).
@@ -28,24 +32,49 @@ PARTICIPATION_HEADINGS = {
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Every call: open ones first, nearest deadline first, then the closed ones."""
-    return render(request, "calls/home.html", {"calls": Call.objects.for_listing()})
+    calls = Call.objects.for_listing().prefetch_related("rules")
+    return render(request, "calls/home.html", {"calls": calls})
 
 
 @require_safe
 def call_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    """Every parameter of one call, found by its reference or the reference's other spelling."""
+    """Every parameter of one call, found by its reference or the reference's other spelling,
+    rule by rule and strand by strand, with where each comes from and what is not known."""
     call = get_object_or_404(
         Call.objects.by_reference(reference)
         .select_related("programme", "region_classification")
         .prefetch_related("rules")
     )
+    params = call_parameters(call)
+    options = call.options_by_code()
     eligible_countries = eligible_countries_by_basis(call)
     return render(request, "calls/detail.html", {
         "call": call,
-        "rules": sorted(call.rules.all(), key=lambda rule: RuleCode.values.index(rule.code)),
-        "organisation_types": labels(OrganisationType, call.allowed_organisation_types),
-        "region_categories": labels(RegionCategory, call.qualifying_region_categories),
-        "eccp_statuses": labels(EccpStatus, call.accepted_eccp_statuses),
+        "options": options,
+        "rules": rules_explained(params.rules, params),
+        "strands": [
+            (strand, rules_explained(params.strand_rules.get(strand.code, ()), params))
+            for strand in params.strands
+        ],
+        "start_window": [
+            date.fromisoformat(day) for day in (
+                options.get("start_window", {}).get("earliest"),
+                options.get("start_window", {}).get("latest"),
+            ) if day
+        ],
+        "organisation_types": labels(
+            OrganisationType, options.get("organisation_types", {}).get("accepted") or []
+        ),
+        "region_categories": labels(
+            RegionCategory, options.get("region_category", {}).get("categories") or []
+        ),
+        "eccp_statuses": labels(
+            EccpStatus, options.get("eccp_registration", {}).get("accepted") or []
+        ),
+        "call_provenance": [
+            (name, entry) for name, entry in (call.provenance or {}).items()
+            if isinstance(entry, dict)
+        ],
         "expected_outputs": [line for line in call.expected_outputs.splitlines() if line.strip()],
         "eligible_countries": eligible_countries,
         "kosovo_listed": any(
@@ -54,6 +83,27 @@ def call_detail(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "kosovo_footnote": _(countries.KOSOVO_FOOTNOTE),
     })
+
+
+@dataclass(frozen=True)
+class RuleExplained:
+    """A configured rule as the call page and the rules page show it."""
+
+    rule: Rule
+    explanation: str
+
+    @property
+    def provisional(self) -> tuple[str, ...]:
+        return self.rule.secondary_sources
+
+    @property
+    def not_known(self) -> tuple[str, ...]:
+        return self.rule.not_known
+
+
+def rules_explained(rules, params) -> list[RuleExplained]:
+    return [RuleExplained(rule, rule.explain(params) if not rule.not_known else "")
+            for rule in rules]
 
 
 def labels(choices: type[TextChoices], values: list[str]) -> list[str]:

@@ -80,7 +80,9 @@ def _blank_rows_wanted(request: HttpRequest, consortium: Consortium) -> int:
     try:
         wanted = int(request.GET.get("blank", ""))
     except ValueError:
-        wanted = 1 if consortium.pk else consortium.call.min_entities
+        wanted = 1 if consortium.pk else consortium.call.rule_options("min_entities").get(
+            "minimum", 1
+        )
     return max(1, min(wanted, MAX_BLANK_ROWS))
 
 

@@ -13,7 +13,6 @@ from calls.models import Severity
 
 from .facts import CallParameters, ConsortiumFacts
 from .outcomes import Outcome, Status
-from .rules import RULES_BY_CODE
 from .wording import language_fixed
 
 BLOCKING = Severity.BLOCKING.value
@@ -57,7 +56,8 @@ class Report:
 def verdict_of(outcomes: tuple[Outcome, ...] | list[Outcome]) -> Verdict:
     """Not eligible if a blocking rule fails; else incomplete if one lacks facts; else eligible.
 
-    Advisory outcomes never change the verdict.
+    Advisory outcomes never change the verdict, nor do rules not checked (the call's value
+    is not known): they are shown as such, never passed or failed.
     """
     blocking = {outcome.status for outcome in outcomes if outcome.severity == BLOCKING}
     if Status.FAIL in blocking:
@@ -71,8 +71,6 @@ def evaluate(facts: ConsortiumFacts, params: CallParameters, *, as_of: datetime)
     """Run every rule the call configures on ``facts`` at the instant ``as_of``."""
     with language_fixed():
         outcomes = tuple(
-            RULES_BY_CODE[setting.code].evaluate(facts, params, as_of)
-            for setting in params.rules
-            if setting.code in RULES_BY_CODE
+            rule.check(facts, params, as_of) for rule in params.rules_for(facts.project.strand)
         )
     return Report(call=params.reference, verdict=verdict_of(outcomes), outcomes=outcomes)

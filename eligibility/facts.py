@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Any, Literal, Mapping
 import zoneinfo
 
-from calls.models import Call, Participation, Region, RuleCode
+from calls.models import Call, CallRule, Participation, Region
 
 Role = Literal["coordinator", "partner"]
 
@@ -37,6 +37,7 @@ class MemberFacts:
 @dataclass(frozen=True, slots=True)
 class ProjectFacts:
     acronym: str | None = None
+    strand: str | None = None  # the code of the call's strand the consortium applies to
     duration_months: int | None = None
     start_date: date | None = None
     total_eligible_costs: Decimal | None = None
@@ -50,36 +51,36 @@ class ConsortiumFacts:
 
 
 @dataclass(frozen=True, slots=True)
-class RuleSetting:
-    """How a call configures one rule: whether it blocks and where the call text says so."""
-
-    code: str
-    severity: str
-    reference: str
-
-
-@dataclass(frozen=True, slots=True)
 class QualifyingRegion:
+    """A region of the call's classification, with its category."""
+
     code: str
     name: str
+    category: str = ""
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
 
-RULE_ORDER = {code: position for position, code in enumerate(RuleCode.values)}
+@dataclass(frozen=True, slots=True)
+class StrandFacts:
+    code: str
+    title: str
+    title_ro: str = ""
 
 
 @dataclass(frozen=True, eq=False)
 class CallParameters:
-    """Everything the rules read about a call, as plain values.
+    """Everything the rules read about a call, as plain values, with the configured rules.
 
     Compared and hashed by identity, so that wording built from it can be cached per call.
 
     ``eligible_countries`` are the countries taking part in the call's programme on the
-    deadline date (in the deadline's own time zone). ``qualifying_regions`` maps each
-    country to its regions whose category qualifies, for hints; ``countries_with_regions``
-    are the countries the classification lists at all (a member elsewhere has no region).
+    deadline date (in the deadline's own time zone). ``regions`` maps each country to the
+    regions of the call's classification; ``countries_with_regions`` are the countries the
+    classification lists at all (a member elsewhere has no region). ``rules`` are the rules
+    of the whole call (configured ``eligibility.rules.Rule`` instances), ``strand_rules``
+    those of each strand, which replace the call's rule of the same code.
     """
 
     reference: str
@@ -87,58 +88,91 @@ class CallParameters:
     programme_name: str
     deadline: datetime
     deadline_timezone: str
-    max_grant: Decimal
-    cofinancing_rate: Decimal
-    min_duration_months: int
-    max_duration_months: int
-    start_window_from: date | None
-    start_window_to: date | None
-    min_entities: int
-    min_countries: int
-    allowed_organisation_types: frozenset[str]
-    accepted_eccp_statuses: frozenset[str]
     classification_code: str | None
     classification_name: str | None
-    qualifying_region_categories: frozenset[str]
     eligible_countries: frozenset[str]
     countries_with_regions: frozenset[str]
-    qualifying_regions: Mapping[str, tuple[QualifyingRegion, ...]]
-    rules: tuple[RuleSetting, ...]
-    rule_settings: Mapping[str, RuleSetting] = field(init=False, repr=False, compare=False)
+    regions: Mapping[str, tuple[QualifyingRegion, ...]]
+    rules: tuple[Any, ...]
+    strands: tuple[StrandFacts, ...] = ()
+    strand_rules: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+    version: int = 0
+    rule_settings: Mapping[str, Any] = field(init=False, repr=False, compare=False)
     deadline_local: datetime = field(init=False, repr=False, compare=False)
+    _by_strand: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        ordered = tuple(sorted(self.rules, key=lambda setting: RULE_ORDER.get(setting.code, 99)))
-        object.__setattr__(self, "rules", ordered)
+        object.__setattr__(self, "rules", ordered_rules(self.rules))
         object.__setattr__(
-            self, "rule_settings", MappingProxyType({rule.code: rule for rule in ordered})
+            self, "rule_settings", MappingProxyType({rule.code: rule for rule in self.rules})
         )
         object.__setattr__(
             self, "deadline_local",
             self.deadline.astimezone(zoneinfo.ZoneInfo(self.deadline_timezone)),
         )
+        object.__setattr__(self, "_by_strand", {None: self.rules})
 
     @property
     def participation_date(self) -> date:
         """The day on which a country must take part in the programme: the deadline's date."""
         return self.deadline_local.date()
 
+    @property
+    def strand_codes(self) -> tuple[str, ...]:
+        return tuple(strand.code for strand in self.strands)
+
+    def rules_for(self, strand: str | None) -> tuple[Any, ...]:
+        """The rules a consortium of ``strand`` is checked by: the call's, each replaced by
+        the strand's rule of the same code, plus the strand's own."""
+        rules = self._by_strand.get(strand)
+        if rules is None:
+            overrides = {rule.code: rule for rule in self.strand_rules.get(strand or "", ())}
+            merged = [overrides.pop(rule.code, rule) for rule in self.rules]
+            rules = ordered_rules((*merged, *overrides.values()))
+            self._by_strand[strand] = rules
+        return rules
+
+
+def ordered_rules(rules) -> tuple[Any, ...]:
+    return tuple(sorted(rules, key=lambda rule: (rule.order, rule.code)))
+
 
 def call_parameters(call: Call) -> CallParameters:
-    """The call's parameters, built in four queries and cached on this call instance."""
-    cached = call.__dict__.get("_eligibility_parameters")
-    if cached is None:
-        cached = build_call_parameters(call)
-        call.__dict__["_eligibility_parameters"] = cached
-    return cached
+    """The call's parameters, built once per process and version of the call (see cache)."""
+    from .cache import cached_call_parameters
+
+    return cached_call_parameters(call)
+
+
+def configured_rule(rule: CallRule):
+    """The rule class of a stored rule, configured with its options."""
+    from .rules import rule_class
+
+    return rule_class(rule.code)(
+        severity=rule.severity, reference=rule.reference, reference_ro=rule.reference_ro,
+        options=rule.options, provenance=rule.provenance,
+        strand=rule.strand.code if rule.strand_id else None,
+    )
 
 
 def build_call_parameters(call: Call) -> CallParameters:
-    """Read the call, its rules, the participating countries and the regions (4 queries)."""
+    """Read the call, its strands and rules, the participating countries and the regions."""
     call = Call.objects.select_related("programme", "region_classification").get(pk=call.pk)
-    rules = tuple(
-        RuleSetting(code=code, severity=severity, reference=reference)
-        for code, severity, reference in call.rules.values_list("code", "severity", "reference")
+    from .rules import RULES
+
+    stored = [
+        rule for rule in CallRule.objects.filter(call=call).select_related("strand")
+        if rule.code in RULES
+    ]
+    call_rules = tuple(configured_rule(rule) for rule in stored if rule.strand_id is None)
+    strand_rules: dict[str, list] = {}
+    for rule in stored:
+        if rule.strand_id is not None:
+            strand_rules.setdefault(rule.strand.code, []).append(configured_rule(rule))
+    strands = tuple(
+        StrandFacts(code, title, title_ro)
+        for code, title, title_ro in call.strands.values_list("code", "title", "title_ro")
     )
     deadline_day = call.deadline_local.date()
     eligible = frozenset(
@@ -146,9 +180,8 @@ def build_call_parameters(call: Call) -> CallParameters:
         .filter(programme_id=call.programme_id)
         .values_list("country_id", flat=True)
     )
-    qualifying_categories = frozenset(call.qualifying_region_categories or ())
     countries_with_regions: set[str] = set()
-    qualifying: dict[str, list[QualifyingRegion]] = {}
+    regions_by_country: dict[str, list[QualifyingRegion]] = {}
     classification = call.region_classification
     if classification is not None:
         regions = Region.objects.filter(classification=classification).order_by("code")
@@ -156,33 +189,29 @@ def build_call_parameters(call: Call) -> CallParameters:
             "country_id", "code", "name", "category"
         ):
             countries_with_regions.add(country)
-            if category in qualifying_categories:
-                qualifying.setdefault(country, []).append(QualifyingRegion(code, name))
+            regions_by_country.setdefault(country, []).append(
+                QualifyingRegion(code, name, category)
+            )
     return CallParameters(
         reference=call.reference,
         title=call.title,
         programme_name=call.programme.name,
         deadline=call.deadline,
         deadline_timezone=call.deadline_timezone,
-        max_grant=call.max_grant,
-        cofinancing_rate=call.cofinancing_rate,
-        min_duration_months=call.min_duration_months,
-        max_duration_months=call.max_duration_months,
-        start_window_from=call.start_window_from,
-        start_window_to=call.start_window_to,
-        min_entities=call.min_entities,
-        min_countries=call.min_countries,
-        allowed_organisation_types=frozenset(call.allowed_organisation_types or ()),
-        accepted_eccp_statuses=frozenset(call.accepted_eccp_statuses or ()),
         classification_code=classification.code if classification else None,
         classification_name=classification.name if classification else None,
-        qualifying_region_categories=qualifying_categories,
         eligible_countries=eligible,
         countries_with_regions=frozenset(countries_with_regions),
-        qualifying_regions=MappingProxyType(
-            {country: tuple(regions) for country, regions in qualifying.items()}
+        regions=MappingProxyType(
+            {country: tuple(regions) for country, regions in regions_by_country.items()}
         ),
-        rules=rules,
+        rules=call_rules,
+        strands=strands,
+        strand_rules=MappingProxyType(
+            {code: tuple(rules) for code, rules in strand_rules.items()}
+        ),
+        provenance=MappingProxyType(dict(call.provenance or {})),
+        version=call.version,
     )
 
 
@@ -234,6 +263,6 @@ def member_facts(member) -> MemberFacts:
 
 __all__ = [
     "COORDINATOR", "PARTNER", "CallParameters", "ConsortiumFacts", "MemberFacts",
-    "ProjectFacts", "QualifyingRegion", "RuleSetting", "build_call_parameters",
+    "ProjectFacts", "QualifyingRegion", "StrandFacts", "build_call_parameters",
     "call_parameters", "facts_from_consortium", "member_facts", "project_facts",
 ]

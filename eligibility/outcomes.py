@@ -1,23 +1,23 @@
 """What a rule returns: an outcome with its status and its reasons."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-
-from calls.models import Severity
 
 
 class Status(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     MISSING = "missing"  # the facts the rule needs are not given yet
+    NOT_CHECKED = "not_checked"  # the call's value for the condition is not known
 
 
 @dataclass(slots=True)
 class Outcome:
     """What one rule found. ``actual`` and ``required`` are JSON-ready values.
 
-    Treat it as a value. It is not frozen only because a check builds a dozen of them and
-    frozen dataclasses take twice as long to build.
+    ``provisional`` lists the secondary sources the rule's values rest on (empty when they
+    are all official). Treat it as a value. It is not frozen only because a check builds a
+    dozen of them and frozen dataclasses take twice as long to build.
     """
 
     rule: str
@@ -28,10 +28,7 @@ class Outcome:
     required: Any = None
     reference: str = ""
     hint: str = ""
-
-    @property
-    def is_blocking(self) -> bool:
-        return self.severity == Severity.BLOCKING
+    provisional: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,4 +40,5 @@ class Outcome:
             "message": self.message,
             "reference": self.reference,
             "hint": self.hint,
+            "provisional": list(self.provisional),
         }

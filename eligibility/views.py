@@ -5,15 +5,15 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from calls.countries import KOSOVO, KOSOVO_FOOTNOTE
-from calls.models import Call, RuleCode, Severity
+from calls.models import Call, Severity
 
-from .facts import RuleSetting, call_parameters
-from .rules import RULES_BY_CODE
+from .facts import call_parameters
+from .rules import Rule
 
 
 @dataclass(frozen=True)
 class RuleExplained:
-    setting: RuleSetting
+    setting: Rule
     title: str
     explanation: str
 
@@ -28,15 +28,10 @@ def call_rules(request: HttpRequest, reference: str) -> HttpResponse:
     call = get_object_or_404(Call.objects.by_reference(reference).select_related("programme"))
     params = call_parameters(call)
     rules = [
-        RuleExplained(
-            setting=setting,
-            title=str(RuleCode(setting.code).label),
-            explanation=RULES_BY_CODE[setting.code].explain(params),
-        )
-        for setting in params.rules
-        if setting.code in RULES_BY_CODE
+        RuleExplained(setting=rule, title=str(rule.title), explanation=rule.explain(params))
+        for rule in params.rules
     ]
-    kosovo_named = RuleCode.ELIGIBLE_COUNTRIES in params.rule_settings and (
+    kosovo_named = "eligible_countries" in params.rule_settings and (
         KOSOVO in params.eligible_countries
     )
     return render(request, "eligibility/call_rules.html", {

@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from calls.models import RuleCode
+from eligibility.rules import RULES
 from consortia.models import Submission, SubmissionQuerySet
 
 from .models import NOT_REVIEWED, snapshot_coordinator, snapshot_countries
@@ -34,7 +34,7 @@ class QueueAnnotations(TypedDict):
 
 CHUNK_SIZE = 1000
 ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
-RULE_CODES = list(RuleCode.values)
+RULE_CODES = list(RULES)
 HEADER = [
     "acronym", "call", "coordinator", "countries", "submitted_at", "verdict", "review_status",
     *RULE_CODES,

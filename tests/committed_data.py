@@ -60,7 +60,7 @@ def transactional_db(django_db_setup, django_db_blocker) -> Iterator[None]:
     by other connections. The tables of ``APPS_EMPTIED_AFTERWARDS`` are emptied before (of
     what a test stopped halfway may have left) and afterwards."""
     from calls.models import Country
-    from calls.services import call_fixtures_load, read_fixture_files, reference_fixture_paths
+    from calls.fixtures import call_fixtures_load, read_fixture_files, reference_fixture_paths
 
     with django_db_blocker.unblock():
         if not Country.objects.exists():  # a transactional test emptied every table

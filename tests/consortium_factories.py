@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from calls.models import Call, Region
-from calls.services import call_fixtures_load
+from calls.fixtures import call_fixtures_load
 from consortia.management.commands.seed_demo import PRACTICE_CALL, SOURCE_CALL, practice_fixture
 from consortia.models import Consortium, Member
 

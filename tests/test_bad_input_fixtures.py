@@ -17,7 +17,7 @@ import pytest
 
 from audit.models import Event
 from calls.models import Call, CallRule, Programme, Region
-from calls.services import call_fixtures_load
+from calls.fixtures import call_fixtures_load
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,9 @@ NOT_TEXT = {"a": "JSON object"}
 NOT_A_NUMBER = "many"
 # Out of range for each JSON list of codes, and for the list of partner-search tools.
 LISTS_OUT_OF_RANGE = {
-    "allowed_organisation_types": ["cluster_organisation", "guild"],
-    "qualifying_region_categories": ["more_developed", "outermost"],
-    "accepted_eccp_statuses": ["maybe"],
     "partner_search_tools": [{"name": "A tool", "url": "ftp://example.org", "colour": "blue"}],
+    "provenance": {"deadline": {"basis": "rumour", "source": ""}},
+    "options": {"colour": "blue"},
 }
 
 
@@ -146,7 +145,9 @@ def test_a_fixture_with_one_field_broken_is_refused_naming_the_field(objects, fi
 
     assert not report.ok
     problems = [str(problem) for problem in report.problems]
-    assert any(f"field {field}:" in problem for problem in problems), problems
+    # A rule's option is named by its path: "field options.maximum: ...".
+    assert any(f"field {field}:" in problem or f"field {field}." in problem
+               for problem in problems), problems
     assert database_state() == before
 
 

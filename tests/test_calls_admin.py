@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 import pytest
 
-from calls.admin import CallAdminForm
+from calls.admin_forms import CallRuleAdminForm
 from calls.models import (
     Call,
     CallRule,
@@ -85,20 +85,25 @@ def test_admin_search_finds_what_it_should(admin_client, model, query):
     assert response.context["cl"].result_count >= 1
 
 
-def test_call_form_offers_code_lists_as_check_boxes_and_keeps_them():
-    call = Call.objects.get(reference="COS-CLUSTER-2018-03-02")
-    form = CallAdminForm(instance=call)
-    data = {name: form[name].value() for name in form.fields}
-    data["partner_search_tools"] = json.dumps(call.partner_search_tools)
-    data["deadline"] = call.deadline.isoformat()
-    data["questions_deadline"] = ""
-    data = {name: value for name, value in data.items() if value is not None}
+def rule_form_data(rule: CallRule, **changes) -> dict:
+    data = {
+        "code": rule.code, "severity": rule.severity, "reference": rule.reference,
+        "reference_ro": rule.reference_ro, "source": rule.source,
+        "options": json.dumps(rule.options), "provenance": json.dumps(rule.provenance),
+    }
+    return {**data, **changes}
 
-    bound = CallAdminForm(data=data, instance=call)
 
-    assert bound.is_valid(), bound.errors
-    assert bound.cleaned_data["allowed_organisation_types"] == call.allowed_organisation_types
-    assert bound.cleaned_data["accepted_eccp_statuses"] == call.accepted_eccp_statuses
+def test_the_rule_form_keeps_stored_options_and_checks_them_as_a_fixture_load_does():
+    rule = CallRule.objects.get(call__reference="COS-CLUSTER-2018-03-02",
+                                code="organisation_types")
+    assert CallRuleAdminForm(data=rule_form_data(rule), instance=rule).is_valid()
+
+    broken = rule_form_data(rule, options=json.dumps({"accepted": ["guild"]}))
+    bound = CallRuleAdminForm(data=broken, instance=rule)
+
+    assert not bound.is_valid()
+    assert "options.accepted" in str(bound.errors) and "guild" in str(bound.errors)
 
 
 def test_call_changelist_offers_fixture_loading_to_those_allowed(admin_client):

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from calls.models import Call, CallRule
-from calls.services import call_fixtures_load
+from calls.fixtures import call_fixtures_load
+from tests.fixtures.eligibility_builders import OPTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +22,21 @@ def escp_objects() -> list[dict]:
 
 
 def new_call_objects(reference: str = "TEST-CALL-01", **changes) -> list[dict]:
-    """The ESCP-S3 fixture turned into a new call, with ``changes`` applied to its fields."""
+    """The ESCP-S3 fixture turned into a new call, with ``changes`` applied to its fields, or
+    to its rules' options for the names the call's columns had (None removes the option)."""
     objects = escp_objects()
+    options = {name: changes.pop(name) for name in list(changes) if name in OPTIONS}
     objects[0]["fields"].update(reference=reference, alternative_reference="", **changes)
     for rule in objects[1:]:
         rule["fields"]["call"] = [reference]
+    for name, value in options.items():
+        code, option = OPTIONS[name]
+        rule = next(rule for rule in objects[1:] if rule["fields"]["code"] == code)
+        if value is None:
+            rule["fields"]["options"].pop(option)
+            rule["fields"]["provenance"].pop(option)
+        else:
+            rule["fields"]["options"][option] = value
     return objects
 
 
@@ -60,12 +71,14 @@ def test_loading_the_same_file_twice_changes_nothing():
 
 def test_loading_an_edited_file_updates_the_call():
     objects = escp_objects()
-    objects[0]["fields"]["max_grant"] = "300000.00"
+    rule = next(rule for rule in objects if rule["fields"].get("code") == "max_grant")
+    rule["fields"]["options"]["maximum"] = "300000.00"
     report = load(objects)
 
     assert report.ok
-    assert report.updated == ['calls.call "COS-CLUSTPARTNS-2017-3-02"']
-    assert Call.objects.get(reference="COS-CLUSTPARTNS-2017-3-02").max_grant == Decimal("300000")
+    assert report.updated == ['calls.callrule ["COS-CLUSTPARTNS-2017-3-02", null, "max_grant"]']
+    call = Call.objects.get(reference="COS-CLUSTPARTNS-2017-3-02")
+    assert Decimal(call.rule_options("max_grant")["maximum"]) == Decimal("300000")
 
 
 def test_a_rule_left_out_of_an_edited_file_no_longer_applies():
@@ -79,30 +92,32 @@ def test_a_rule_left_out_of_an_edited_file_no_longer_applies():
 
 
 BROKEN_CALLS = [
-    ("rate above one", {"cofinancing_rate": "1.5"}, "cofinancing_rate", "less than or equal to 1"),
-    ("rate zero", {"cofinancing_rate": "0"}, "cofinancing_rate", "above zero"),
-    ("durations reversed", {"min_duration_months": 30}, None, "minimum duration"),
-    ("negative grant", {"max_grant": "-5.00"}, "max_grant", "above zero"),
+    ("rate above one", {"cofinancing_rate": "1.5"}, "options.rate", "less than or equal to 1"),
+    ("rate zero", {"cofinancing_rate": "0"}, "options.rate", "greater than or equal to 0.0001"),
+    ("durations reversed", {"min_duration_months": 30}, "options", "minimum duration"),
+    ("negative grant", {"max_grant": "-5.00"}, "options.maximum", "greater than or equal to 0.01"),
     ("grant above budget", {"max_grant": "9000000.00"}, None, "cannot exceed the total budget"),
     ("naive deadline", {"deadline": "2018-03-08T17:00:00"}, "deadline", "no UTC offset"),
     ("deadline not a date", {"deadline": "next Thursday"}, "deadline", "not a date and time"),
     ("unknown time zone", {"deadline_timezone": "Europe/Atlantis"}, "deadline_timezone",
      "not a known time zone"),
     ("unknown organisation type", {"allowed_organisation_types": ["cluster_organisation", "guild"]},
-     "allowed_organisation_types", "Unknown codes: guild"),
-    ("unknown ECCP status", {"accepted_eccp_statuses": ["maybe"]}, "accepted_eccp_statuses",
-     "Unknown codes: maybe"),
+     "options.accepted", "guild is not one of the available choices"),
+    ("unknown ECCP status", {"accepted_eccp_statuses": ["maybe"]}, "options.accepted",
+     "maybe is not one of the available choices"),
     ("unknown programme", {"programme": ["horizon"]}, "programme",
      'no programme ["horizon"] exists'),
     ("unknown classification", {"region_classification": ["1999-2006"]}, "region_classification",
      'no region classification ["1999-2006"] exists'),
     ("unknown field", {"budget_total": "1.00"}, "budget_total", "unknown field"),
     ("start window reversed", {"start_window_from": "2019-01-01"}, None, "start window must begin"),
-    ("half a start window", {"start_window_to": None}, "start_window_to", "both ends"),
+    ("half a start window", {"start_window_to": None}, "options", "both ends"),
     ("reference in lower case", {"reference": "test-call-01"}, "reference", "capitals"),
-    ("region rule without classification", {"region_classification": None,
-                                            "qualifying_region_categories": []},
-     "region_classification", "rule region_category needs this field"),
+    ("region rule without classification", {"region_classification": None}, None,
+     "this rule needs the call's region_classification"),
+    ("a grant option the rule does not take", {}, "options.ceiling", "unknown option"),
+    ("an option without provenance", {}, "options.maximum", "no provenance"),
+    ("a null option known", {}, "options.maximum", "null only for a value not known"),
     ("no programme country on the deadline", {"deadline": "2031-03-08T17:00:00+01:00"},
      "deadline", "no country takes part in cosme"),
 ]
@@ -113,6 +128,14 @@ BROKEN_CALLS = [
 def test_a_broken_call_is_rejected_with_a_message_naming_the_problem(case, changes, field, message):
     before = database_state()
     objects = new_call_objects(**changes)
+    grant = next(rule for rule in objects if rule["fields"].get("code") == "max_grant")["fields"]
+    if case == "a grant option the rule does not take":
+        grant["options"]["ceiling"] = "1.00"
+        grant["provenance"]["ceiling"] = {"basis": "official", "source": "x"}
+    elif case == "an option without provenance":
+        del grant["provenance"]["maximum"]
+    elif case == "a null option known":
+        grant["options"]["maximum"] = None
     if case == "reference in lower case":
         for rule in objects[1:]:
             rule["fields"]["call"] = ["TEST-CALL-01"]
@@ -154,14 +177,14 @@ def test_every_problem_is_reported_not_only_the_first():
     report = load(objects)
 
     fields = {problem.field for problem in report.problems}
-    assert {"cofinancing_rate", "budget_total", "severity"} <= fields
+    assert {"options.rate", "budget_total", "severity"} <= fields
 
 
 def test_the_rules_of_a_rejected_call_do_not_repeat_its_problem():
-    report = load(new_call_objects(cofinancing_rate="2"))
+    report = load(new_call_objects(deadline_timezone="Europe/Atlantis"))
     assert [str(problem) for problem in report.problems] == [
-        'call.json, object 1 (calls.call "TEST-CALL-01"), field cofinancing_rate: '
-        "Ensure this value is less than or equal to 1."
+        'call.json, object 1 (calls.call "TEST-CALL-01"), field deadline_timezone: '
+        "Europe/Atlantis is not a known time zone."
     ]
 
 

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calls.countries import country_name
-from calls.models import Call, EccpStatus, OrganisationType, RegionCategory, RuleCode
+from calls.models import Call, EccpStatus, OrganisationType, RegionCategory
+from eligibility.rules import rule_title
 
 register = template.Library()
 
@@ -16,7 +17,10 @@ VERDICT_LABELS = {
     "incomplete": _("Incomplete"),
 }
 VERDICT_STYLES = {"eligible": "success", "not_eligible": "danger", "incomplete": "warning"}
-STATUS_LABELS = {"pass": _("Pass"), "fail": _("Fail"), "missing": _("Missing")}
+STATUS_LABELS = {
+    "pass": _("Pass"), "fail": _("Fail"), "missing": _("Missing"),
+    "not_checked": _("Not checked"),
+}
 
 
 @register.filter
@@ -37,7 +41,7 @@ def outcome_status_label(status) -> str:
 
 @register.filter
 def rule_label(code: str) -> str:
-    return str(RuleCode(code).label) if code in RuleCode.values else code
+    return rule_title(code)
 
 
 @register.filter

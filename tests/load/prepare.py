@@ -27,7 +27,7 @@ def main(reviewers: int) -> dict:
 
     from accounts.models import User
     from calls.models import Call, Region
-    from calls.services import FIXTURES_DIR, call_fixtures_load, read_fixture_files
+    from calls.fixtures import FIXTURES_DIR, call_fixtures_load, read_fixture_files
     from consortia.management.commands.seed_demo import PRACTICE_CALL, practice_fixture
     from consortia.models import Consortium, Member
     from consortia.services import consortium_submit

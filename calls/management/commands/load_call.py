@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from calls.services import call_fixtures_load, read_fixture_files
+from calls.fixtures import call_fixtures_load, read_fixture_files
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from calls.models import Call, Participation, Region
-from calls.services import call_fixtures_load
+from calls.fixtures import call_fixtures_load
 from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
 from consortia.models import Consortium
 from consortia.services import consortium_draft_save, consortium_submit
@@ -96,6 +96,7 @@ def practice_fixture(source: Call, now: datetime) -> list[dict]:
     deadline = practice_deadline(now)
     source_deadline = source.deadline_local
     fields = call_document["fields"]
+    fields.pop("version", None)
     fields.update(
         reference=PRACTICE_CALL,
         alternative_reference="",
@@ -115,16 +116,23 @@ def practice_fixture(source: Call, now: datetime) -> list[dict]:
             "same months after the deadline as in the real call."
         ),
     )
-    if source.start_window_from and source.start_window_to:
-        deadline_month = date(deadline.year, deadline.month, 1)
-        source_day = source_deadline.date()
-        first = add_months(deadline_month, months_between(source_day, source.start_window_from))
-        last_month = add_months(deadline_month, months_between(source_day, source.start_window_to))
-        last = date(last_month.year, last_month.month,
-                    calendar.monthrange(last_month.year, last_month.month)[1])
-        fields.update(start_window_from=first.isoformat(), start_window_to=last.isoformat())
+    window = source.rule_options("start_window")
     for rule in rule_documents:
         rule["fields"]["call"] = [PRACTICE_CALL]
+        if rule["fields"]["code"] == "start_window" and window.get("earliest"):
+            deadline_month = date(deadline.year, deadline.month, 1)
+            source_day = source_deadline.date()
+            earliest = date.fromisoformat(window["earliest"])
+            latest = date.fromisoformat(window["latest"])
+            first = add_months(deadline_month, months_between(source_day, earliest))
+            last_month = add_months(deadline_month, months_between(source_day, latest))
+            last = date(last_month.year, last_month.month,
+                        calendar.monthrange(last_month.year, last_month.month)[1])
+            rule["fields"]["options"] = {"earliest": first.isoformat(), "latest": last.isoformat()}
+            rule["fields"]["provenance"] = {
+                name: {"basis": "official", "source": f"{source.reference}'s window, moved"}
+                for name in ("earliest", "latest")
+            }
 
     programme = {
         "model": "calls.programme",
@@ -263,8 +271,10 @@ class Command(BaseCommand):
         return {
             "acronym": demo["acronym"],
             "title": demo["title"],
-            "duration_months": str(call.max_duration_months),
-            "start_date": (call.start_window_from or call.deadline_local.date()).isoformat(),
+            "duration_months": str(call.rule_options("duration").get("maximum", 24)),
+            "start_date": call.rule_options("start_window").get(
+                "earliest", call.deadline_local.date().isoformat()
+            ),
             "total_eligible_costs": "466666.67",
             "requested_grant": "350000.00",
         }

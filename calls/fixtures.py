@@ -1,4 +1,9 @@
-"""Loading calls and reference data from fixture files: validated, all-or-nothing."""
+"""Loading calls and reference data from fixture files: validated, all-or-nothing.
+
+A call's file holds the call, its strands and its rules; each rule's options are validated
+by the rule class's ``Parameters`` and each option's provenance checked (see
+:mod:`calls.provenance`).
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -24,24 +29,21 @@ from .models import (
     Region,
     RegionAlias,
     RegionClassification,
-    RuleCode,
+    Strand,
 )
+from .provenance import provenance_problems
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 
 # The models a fixture may hold, in the order they must be loaded.
 LOADABLE_MODELS: list[type[models.Model]] = [
-    Programme, Country, Participation, RegionClassification, Region, RegionAlias, Call, CallRule,
+    Programme, Country, Participation, RegionClassification, Region, RegionAlias, Call, Strand,
+    CallRule,
 ]
+REFERENCE_MODELS = {"calls.programme", "calls.country", "calls.participation",
+                    "calls.regionclassification", "calls.region", "calls.regionalias"}
 MODEL_RANK = {model._meta.label_lower: rank for rank, model in enumerate(LOADABLE_MODELS)}
 MODELS_BY_LABEL = {model._meta.label_lower: model for model in LOADABLE_MODELS}
-
-# Each rule needs these call fields set before it can run.
-RULE_REQUIREMENTS = {
-    RuleCode.REGION_CATEGORY: ("region_classification", "qualifying_region_categories"),
-    RuleCode.START_WINDOW: ("start_window_from", "start_window_to"),
-}
-
 
 @dataclass(frozen=True)
 class LoadProblem:
@@ -102,6 +104,10 @@ def _describing_key(label: str, fields: dict):
     if label == "calls.call":
         return fields.get("reference", "")
     if label == "calls.callrule":
+        strand = fields.get("strand")
+        strand_code = strand[-1] if isinstance(strand, list) and strand else None
+        return [*_as_list(fields.get("call")), strand_code, fields.get("code", "")]
+    if label == "calls.strand":
         return [*_as_list(fields.get("call")), fields.get("code", "")]
     if label == "calls.participation":
         return [*_as_list(fields.get("programme")), *_as_list(fields.get("country")),
@@ -130,21 +136,24 @@ def call_fixtures_load(*, sources: Sequence[tuple[str, bytes | str]], actor=None
     try:
         with transaction.atomic():
             loaded_calls: dict[str, Call] = {}
-            rules_in_sources: dict[str, set[str]] = {}
+            in_sources: dict[str, set[tuple]] = {}
             known = KnownObjects()
             for entry in entries:
                 instance = _load_entry(entry, report, rejected, known)
                 if isinstance(instance, Call):
                     loaded_calls[instance.reference] = instance
-                    rules_in_sources.setdefault(instance.reference, set())
-                elif isinstance(instance, CallRule):
-                    rules_in_sources.setdefault(instance.call.reference, set()).add(instance.code)
+                    in_sources.setdefault(instance.reference, set())
+                elif isinstance(instance, (Strand, CallRule)):
+                    in_sources.setdefault(instance.call.reference, set()).add(
+                        (type(instance), instance.pk)
+                    )
             if report.ok:
-                _remove_rules_not_in_sources(loaded_calls, rules_in_sources, report)
+                _remove_what_sources_no_longer_list(loaded_calls, in_sources, report)
                 for call in loaded_calls.values():
                     _check_call_as_a_whole(call, report)
             if report.ok:
                 _record_call_changes(entries, report, actor)
+                _bump_versions(entries, report)
             if not report.ok:
                 transaction.set_rollback(True)
     except DatabaseError as error:
@@ -312,8 +321,13 @@ def _fixture_natural_key(label: str, raw: dict) -> list | None:
             isinstance(fields.get(name), list) for name in ("programme", "country")
         ):
             return [*fields["programme"], *fields["country"], fields["starts_on"]]
-        if label == "calls.callrule" and isinstance(fields.get("call"), list):
+        if label == "calls.strand" and isinstance(fields.get("call"), list):
             return [*fields["call"], fields["code"]]
+        if label == "calls.callrule" and isinstance(fields.get("call"), list):
+            strand = fields.get("strand")
+            if strand is not None and not isinstance(strand, list):
+                return None
+            return [*fields["call"], strand[-1] if strand else None, fields["code"]]
     except (KeyError, TypeError):
         return None
     return None
@@ -341,7 +355,13 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set,
     }}
     reference_problems = _reference_problems(raw, entry.location, model, rejected, known)
     if reference_problems is None:
-        # It refers to an object rejected above, whose problem is already reported.
+        # It refers to an object rejected above, whose problem is already reported; a rule's
+        # options are still checked, so that every problem is named at once.
+        if model is CallRule:
+            fields = raw["fields"]
+            unsaved = CallRule(code=fields.get("code", ""), options=fields.get("options", {}),
+                               provenance=fields.get("provenance", {}))
+            report.problems.extend(rule_option_problems(entry.location, unsaved))
         return None
     problems += reference_problems
     if reference_problems:
@@ -373,12 +393,17 @@ def _validate_and_save(entry: FixtureEntry, report: LoadReport, rejected: set,
     else:
         existing = _existing(model, instance)
     instance._state.adding = existing is None
+    if isinstance(instance, Call):
+        # The version is the database's count of changes, never a fixture's.
+        instance.version = existing.version if existing is not None else 1
     try:
         instance.full_clean(exclude=bad_fields)
     except ValidationError as error:
         for field_name, messages in error.message_dict.items():
             field_label = None if field_name == "__all__" else field_name
             problems += [LoadProblem(entry.location, field_label, message) for message in messages]
+    if isinstance(instance, CallRule) and not {"options", "provenance"} & bad_fields:
+        problems += rule_option_problems(entry.location, instance)
     if problems:
         report.problems.extend(problems)
         return None
@@ -430,7 +455,7 @@ def _shape_problems(entry: FixtureEntry) -> list[LoadProblem]:
         except FieldDoesNotExist:
             problems.append(LoadProblem(entry.location, name, "unknown field."))
             continue
-        if not model_field.concrete or model_field.primary_key:
+        if not model_field.concrete or model_field.primary_key or not model_field.editable:
             problems.append(LoadProblem(entry.location, name, "this field cannot be set."))
         elif (problem := _value_problem(model_field, value)) is not None:
             problems.append(LoadProblem(entry.location, name, problem))
@@ -538,13 +563,31 @@ def _same_values(existing, instance) -> bool:
     )
 
 
-def _remove_rules_not_in_sources(loaded_calls, rules_in_sources, report: LoadReport) -> None:
-    """A call's file lists all its rules: rules it no longer lists are removed."""
+def _remove_what_sources_no_longer_list(loaded_calls, in_sources, report: LoadReport) -> None:
+    """A call's file lists all its strands and rules: those it no longer lists are removed."""
     for reference, call in loaded_calls.items():
-        stale = CallRule.objects.filter(call=call).exclude(code__in=rules_in_sources[reference])
-        for rule in stale:
-            report.removed.append(f"calls.callrule {reference} {rule.code}")
-        stale.delete()
+        listed = in_sources[reference]
+        for model in (CallRule, Strand):
+            keep = [pk for kind, pk in listed if kind is model]
+            stale = model._default_manager.filter(call=call).exclude(pk__in=keep)
+            for instance in stale:
+                key = instance.key if isinstance(instance, CallRule) else instance.code
+                report.removed.append(f"{model._meta.label_lower} {reference} {key}")
+            stale.delete()
+
+
+def _bump_versions(entries: list[FixtureEntry], report: LoadReport) -> None:
+    """Raise the version of every call that changed; of every call, when reference data did."""
+    changed = [entry for entry in entries if entry.outcome in {"created", "updated"}]
+    if any(entry.label in REFERENCE_MODELS for entry in changed):
+        Call.objects.update(version=models.F("version") + 1)
+        return
+    references = {
+        entry.raw["fields"]["reference"] if entry.label == "calls.call"
+        else entry.raw["fields"]["call"][0]
+        for entry in changed
+    } | {label.split()[1] for label in report.removed}
+    Call.objects.filter(reference__in=references).update(version=models.F("version") + 1)
 
 
 def _record_call_changes(entries: list[FixtureEntry], report: LoadReport, actor) -> None:
@@ -555,7 +598,9 @@ def _record_call_changes(entries: list[FixtureEntry], report: LoadReport, actor)
         if entry.label == "calls.call" and entry.outcome in {"created", "updated"}:
             action = Action.CALL_LOADED if entry.outcome == "created" else Action.CALL_UPDATED
             changed[fields["reference"]] = action
-        elif entry.label == "calls.callrule" and entry.outcome in {"created", "updated"}:
+        elif entry.label in ("calls.callrule", "calls.strand") and entry.outcome in {
+            "created", "updated"
+        }:
             changed.setdefault(fields["call"][0], Action.CALL_UPDATED)
     for label in report.removed:
         changed.setdefault(label.split()[1], Action.CALL_UPDATED)
@@ -567,34 +612,68 @@ def _record_call_changes(entries: list[FixtureEntry], report: LoadReport, actor)
 
 
 def _check_call_as_a_whole(call: Call, report: LoadReport) -> None:
+    from eligibility.facts import configured_rule
+
     location = f"calls.call {json.dumps(call.reference)}"
-    codes = set(call.rules.values_list("code", flat=True))
-    for code, needed in RULE_REQUIREMENTS.items():
-        if code in codes:
-            for name in needed:
-                if not getattr(call, name):
-                    report.problems.append(LoadProblem(
-                        location, name, f"the rule {code} needs this field."
-                    ))
-    classification = call.region_classification
-    if classification is not None:
-        present = set(
-            Region.objects.filter(classification=classification)
-            .values_list("category", flat=True).distinct()
-        )
-        for category in call.qualifying_region_categories:
-            if category not in present:
-                report.problems.append(LoadProblem(
-                    location, "qualifying_region_categories",
-                    f"the classification {classification.code} has no "
-                    f"{category} region.",
-                ))
+    for stored in call.rules.select_related("strand"):
+        for problem in configured_rule(stored).call_problems(call):
+            report.problems.append(LoadProblem(
+                f"calls.callrule {json.dumps([call.reference, stored.key])}", None, problem
+            ))
     deadline_day = call.deadline_local.date()
     if not Participation.objects.filter(programme=call.programme).active_on(deadline_day).exists():
         report.problems.append(LoadProblem(
             location, "deadline",
             f"no country takes part in {call.programme.code} on {deadline_day.isoformat()}.",
         ))
+
+
+def rule_option_problems(location: str, rule: CallRule) -> list[LoadProblem]:
+    """The options of a rule, checked against its class's ``Parameters``, and their
+    provenance: one entry per option, a null value only for a value not known."""
+    from eligibility.rules import RULES
+
+    rule_class = RULES.get(rule.code)
+    if rule_class is None:
+        return []  # the code is refused as an unknown choice
+    options, provenance = rule.options, rule.provenance
+    if not isinstance(options, dict):
+        return [LoadProblem(location, "options", 'write the options as an object {"name": value}.')]
+    option_names = list(rule_class.Parameters.base_fields)
+    problems = [
+        LoadProblem(location, "provenance", problem)
+        for problem in provenance_problems(provenance, names=option_names)
+    ]
+    if not isinstance(provenance, dict):
+        return problems
+    not_known = []
+    for name, value in options.items():
+        basis = (provenance.get(name) or {}).get("basis") if isinstance(
+            provenance.get(name), dict) else None
+        if name not in provenance and name in option_names:
+            problems.append(LoadProblem(
+                location, f"options.{name}",
+                f'no provenance: add "{name}": {{"basis": ..., "source": ...}} to "provenance".',
+            ))
+        if value is None and basis != "not_known":
+            problems.append(LoadProblem(
+                location, f"options.{name}",
+                'null only for a value not known ("basis": "not_known" in its provenance).',
+            ))
+        elif value is not None and basis == "not_known":
+            problems.append(LoadProblem(
+                location, f"options.{name}", "a value not known is written null.",
+            ))
+        if value is None:
+            not_known.append(name)
+    parameters = rule_class.Parameters(
+        {name: value for name, value in options.items() if value is not None},
+        not_known=not_known,
+    )
+    for name, messages in parameters.option_problems().items():
+        field_name = f"options.{name}" if name else "options"
+        problems += [LoadProblem(location, field_name, str(message)) for message in messages]
+    return problems
 
 
 def _first_line(error: Exception) -> str:

@@ -85,8 +85,8 @@ def measure(sizes: list[int]) -> dict:
     with environment.scratch_database("recheck") as database:
         environment.setup_django(database)
         from benchmarks import datagen
-        from calls.models import Call
         from calls.fixtures import call_fixtures_load
+        from calls.models import Call
         from consortia.models import Submission, SubmissionRecheck
 
         call = Call.objects.get(reference=CALL_REFERENCE)

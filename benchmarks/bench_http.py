@@ -130,7 +130,11 @@ def settle(base: str, seconds: float = 60) -> None:
     quick = 0
     while quick < 3 and time.monotonic() < deadline:
         started = time.monotonic()
-        fetch(f"{base}/bench/minimal")
+        try:
+            fetch(f"{base}/bench/minimal")
+        except OSError:  # still busy (timed out): keep waiting, up to the deadline
+            quick = 0
+            continue
         quick = quick + 1 if time.monotonic() - started < 0.1 else 0
 
 

@@ -55,7 +55,8 @@ def places_of(call) -> tuple[list[Place], list[Place]]:
             country_id__in=params.eligible_countries,
         ).order_by("code").values_list("id", "code", "name", "category", "country_id")
     ]
-    qualifying = [place for place in every if place.category in params.qualifying_region_categories]
+    categories = params.rule_settings["region_category"].options["categories"]
+    qualifying = [place for place in every if place.category in categories]
     return qualifying, every
 
 

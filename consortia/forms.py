@@ -139,6 +139,14 @@ class SharedOptionsSelect(forms.Select):
         super().__init__(attrs, choices)
         self.options_html = options_html
 
+    def use_required_attribute(self, initial) -> bool:
+        # Django reads the first option to see whether it is empty; with shared markup it
+        # always is (MemberChoices begins each list with the empty choice), and reading it
+        # would walk the whole list for every row.
+        if not self.options_html:
+            return super().use_required_attribute(initial)
+        return not self.is_hidden
+
     def render(self, name, value, attrs=None, renderer=None):
         if not self.options_html:
             return super().render(name, value, attrs, renderer)
@@ -227,12 +235,15 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, choices: MemberChoices, **kwargs):
         super().__init__(*args, **kwargs)
+        # The lists are handed over as callables: Django then reads them only when asked,
+        # instead of normalising some 500 options for every row (the rows render the shared
+        # markup, and the model fields validate against their querysets).
         country = cast(forms.ModelChoiceField, self.fields["country"])
-        country.choices = choices.countries
+        country.choices = lambda: choices.countries
         cast(SharedOptionsSelect, country.widget).options_html = choices.country_options
         region = cast(forms.ModelChoiceField, self.fields["region"])
         region.queryset = choices.region_queryset
-        region.choices = choices.regions
+        region.choices = lambda: choices.regions
         cast(RegionSelect, region.widget).options_html = choices.region_options
         cast(forms.ChoiceField, self.fields["organisation_type"]).choices = [
             ("", _("Choose a type")), *OrganisationType.choices

@@ -100,6 +100,11 @@ def summary_rows(results: dict) -> list[dict]:
             f"queue 10k, {row['reviewer'].split(' (')[0]}, {row['view']}",
             f"{row['median_ms']} ms median", "< 150 ms", row["target_met"],
         ))
+    if totals := queue.get("totals_ms"):
+        rows.append(figure(
+            "queue 10k, contact point's totals by review status",
+            ", ".join(f"{name}: {ms} ms" for name, ms in totals.items()), "-", None,
+        ))
     recheck = results.get("recheck", {})
     for row in recheck.get("sizes", []):
         rows.append(figure(

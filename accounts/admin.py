@@ -35,7 +35,7 @@ class UserAdmin(RecordedInAdmin, DjangoUserAdmin):
     add_form = UserCreationByEmailForm
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "language"]}),
         (_("Permissions"), {
             "fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"],
         }),
@@ -48,7 +48,7 @@ class UserAdmin(RecordedInAdmin, DjangoUserAdmin):
         }),
     ]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "language"]
     search_fields = ["email", "first_name", "last_name"]
     ordering = ["email"]
     readonly_fields = ["last_login", "date_joined"]

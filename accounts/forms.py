@@ -1,4 +1,6 @@
-"""Forms for signing up and asking for a password reset; logging in uses Django's own form."""
+"""Forms for signing up, asking for a password reset and the profile; logging in uses
+Django's own form."""
+from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -50,3 +52,18 @@ class PasswordResetByEmailForm(PasswordResetForm):
     def get_users(self, email: str):
         return (user for user in User.objects.with_email(email)
                 if user.is_active and user.has_usable_password())
+
+
+class ProfileForm(forms.ModelForm):
+    """What a user may change about themselves here: the language of the site's e-mails."""
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        labels = {"language": _("Language of the e-mails we send you")}
+        help_texts = {"language": _(
+            "Reviews of your submissions, and new submissions if you are a national contact "
+            "point, are written in this language. Logging in on the site in another language "
+            "makes that one your language."
+        )}
+        widgets = {"language": forms.RadioSelect}

@@ -1,5 +1,6 @@
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Value
@@ -61,6 +62,11 @@ class User(AbstractUser):
                     "account cannot log in until it is."),
     )
 
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails the site sends you."),
+    )
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -72,6 +78,10 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"), name="user_email_unique_whatever_its_case",
                 violation_error_message=EMAIL_TAKEN,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="user_language_offered",
             ),
         ]
 

@@ -12,14 +12,13 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connections, transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from config.clients import client_address
 from config.ratelimit import Rate, rate_allows
+from outbox.emails import email_render, offered_language, recipient_language
 
 from .models import User, normalised_email
 
@@ -85,12 +84,13 @@ def signup_request(*, request: HttpRequest, email: str, password: str) -> None:
     is hashed in every case, so that each takes as long.
     """
     hashed = make_password(password)
+    language = language_in_use()
     account = User.objects.with_email(email).first()
     if account is None:
         try:
             with transaction.atomic():
                 account = User(email=User.objects.normalize_email(email), password=hashed,
-                               is_active=False, signup_pending=True)
+                               is_active=False, signup_pending=True, language=language)
                 account.save()
         except IntegrityError:
             # The same address, in some case, signed up at the same moment.
@@ -99,26 +99,42 @@ def signup_request(*, request: HttpRequest, email: str, password: str) -> None:
                 raise
     elif account.signup_pending:
         account.password = hashed
-        account.save(update_fields=["password"])
+        account.language = language
+        account.save(update_fields=["password", "language"])
+    links: dict[str, tuple[str, list]]
     if account.signup_pending:
-        link = request.build_absolute_uri(reverse("accounts:activate", kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(account.pk)),
-            "token": signup_tokens.make_token(account),
-        }))
-        template, context = "activation", {"link": link}
+        template = "activation"
+        links = {"link": ("accounts:activate", [
+            urlsafe_base64_encode(force_bytes(account.pk)), signup_tokens.make_token(account),
+        ])}
     else:
-        template, context = "signup_existing", {
-            "login_url": request.build_absolute_uri(reverse("login")),
-            "reset_url": request.build_absolute_uri(reverse("password_reset")),
-        }
-    context.update(email=account.email, site=request.get_host())
-    off_the_request(lambda: _send(template, context, account.email))
+        template = "signup_existing"
+        links = {"login_url": ("login", []), "reset_url": ("password_reset", [])}
+    rendered = email_render(
+        template=f"accounts/email/{template}", language=recipient_language(account),
+        context={"email": account.email, "site": request.get_host()}, links=links,
+        site_url=request.build_absolute_uri("/"),
+    )
+    message = EmailMessage(rendered.subject, rendered.body, to=[account.email])
+
+    def send() -> None:
+        message.send()
+
+    off_the_request(send)
 
 
-def _send(template: str, context: dict, to: str) -> None:
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-    body = render_to_string(f"accounts/email/{template}_body.txt", context)
-    EmailMessage(" ".join(subject.split()), body, to=[to]).send()
+def language_in_use() -> str:
+    """The language of the request being answered, if the site offers it, else the site's
+    default: what a user's preferred language is set from at sign-up and at each login."""
+    return offered_language(translation.get_language())
+
+
+def language_remember(*, user: User) -> None:
+    """Make the language in use ``user``'s preferred language (the e-mails' language)."""
+    language = language_in_use()
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
 
 
 def password_reset_request(*, request: HttpRequest, form: PasswordResetForm) -> None:

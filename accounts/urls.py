@@ -11,4 +11,5 @@ urlpatterns = [
     path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("activate/<uidb64>/<token>/", views.activate, name="activate"),
     path("password_reset/", views.password_reset, name="password_reset"),
+    path("profile/", views.profile, name="profile"),
 ]

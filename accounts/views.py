@@ -1,17 +1,20 @@
-"""Signing up (confirmed by e-mail) and asking for a password reset. Logging in and out and
-the rest of the password reset are Django's own views (see urls)."""
+"""Signing up (confirmed by e-mail), asking for a password reset, and the profile. Logging
+in and out and the rest of the password reset are Django's own views (see urls)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
-from .forms import PasswordResetByEmailForm, SignupForm
+from .forms import PasswordResetByEmailForm, ProfileForm, SignupForm
 from .models import User
 from .services import (
     account_emails_allowed,
@@ -93,3 +96,18 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         password_reset_request(request=request, form=form)
         return redirect("password_reset_done")
     return render(request, "registration/password_reset_form.html", {"form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's profile: their address, and the language of their e-mails. Once
+    saved, the page comes back in the language chosen."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        with translation.override(user.language):
+            messages.success(request, _(
+                "Saved. The language of the e-mails we send you: %(language)s."
+            ) % {"language": user.get_language_display()})
+            return redirect(reverse("accounts:profile"))
+    return render(request, "accounts/profile.html", {"form": form})

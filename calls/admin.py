@@ -1,13 +1,11 @@
 """Administration of the reference data and the calls, and loading call fixtures by upload."""
 from typing import TYPE_CHECKING, TypedDict
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -118,6 +116,15 @@ class CallRuleInline(admin.TabularInline):
     extra = 0
     fields = ["strand", "code", "severity", "reference", "reference_ro", "source", "options",
               "provenance"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "strand":
+            # Only this call's strands; a new call has none yet.
+            call_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                Strand.objects.filter(call_id=call_id) if call_id else Strand.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Call)

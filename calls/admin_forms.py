@@ -19,7 +19,7 @@ class CallRuleAdminForm(forms.ModelForm):
                   "provenance"]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.errors:
             return cleaned
         rule = CallRule(code=cleaned.get("code", ""), options=cleaned.get("options") or {},

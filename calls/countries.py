@@ -50,11 +50,6 @@ def _translation(language: str) -> gettext.NullTranslations:
     )
 
 
-def all_codes() -> list[str]:
-    """Every country code the application knows: ISO 3166-1 plus Kosovo."""
-    return sorted([*_english_names(), KOSOVO])
-
-
 def english_name(iso: str) -> str:
     if iso == KOSOVO:
         return "Kosovo*"

@@ -1,6 +1,8 @@
-"""The call as data: programmes, countries and their participation, regions, calls, rules.
+"""The call as data: programmes, countries and their participation, regions, calls, their
+strands and rules.
 
-Every parameter a rule reads lives here and is loaded from fixtures that cite their source.
+Every parameter a rule reads lives here (call-wide facts on the call, each rule's own on its
+``CallRule.options``) and is loaded from fixtures that say where each comes from.
 """
 from datetime import date
 import hashlib
@@ -13,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy as _
 
 from . import countries
@@ -549,17 +552,15 @@ class Call(models.Model):
         """True while submissions are accepted: strictly before the deadline."""
         return (at or timezone.now()) < self.deadline
 
-    @property
-    def localized_title(self) -> str:
-        return self.title_ro if self.title_ro and get_language_code() == "ro" else self.title
-
     def rule_options(self, code: str) -> dict:
         """The options of the call-wide rule ``code``, or an empty dict when it is not set."""
         return self.options_by_code().get(code, {})
 
     def options_by_code(self) -> dict[str, dict]:
         """The options of every call-wide rule, by code (reads prefetched rules if any)."""
-        return {rule.code: dict(rule.options) for rule in self.rules.all() if rule.strand_id is None}
+        return {
+            rule.code: dict(rule.options) for rule in self.rules.all() if rule.strand_id is None
+        }
 
     def version_bump(self) -> None:
         """Mark the call as changed, for every process that cached what its rules read."""
@@ -636,7 +637,7 @@ class CallRuleManager(models.Manager):
         return self.get(call__reference=call_reference, strand__code=strand_code, code=code)
 
 
-def rule_choices() -> list[tuple[str, str]]:
+def rule_choices() -> list[tuple[str, str | Promise]]:
     # Read from the rules themselves, so that a new rule class is a choice at once.
     from eligibility.rules import rule_choices as choices
 
@@ -706,16 +707,21 @@ class CallRule(models.Model):
         return f"{self.call.reference}: {self.key}"
 
     @property
+    def strand_code(self) -> str | None:
+        return self.strand.code if self.strand is not None else None
+
+    @property
     def key(self) -> str:
         """The rule's code, prefixed by its strand's code when it belongs to a strand."""
-        return f"{self.strand.code}/{self.code}" if self.strand_id else self.code
+        return f"{self.strand_code}/{self.code}" if self.strand_id else self.code
 
     def natural_key(self):
-        return (*self.call.natural_key(), self.strand.code if self.strand_id else None, self.code)
+        return (*self.call.natural_key(), self.strand_code, self.code)
 
     # Django's serializers read this attribute; mypy types no attributes on functions.
     natural_key.dependencies = ["calls.call", "calls.strand"]  # type: ignore[attr-defined]
 
     def clean(self) -> None:
-        if self.strand_id and self.call_id and self.strand.call_id != self.call_id:
+        strand = self.strand if self.strand_id else None
+        if strand is not None and self.call_id and strand.call_id != self.call_id:
             raise ValidationError({"strand": _("This strand belongs to another call.")})

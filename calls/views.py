@@ -1,4 +1,3 @@
-from dataclasses import dataclass
 from datetime import date
 import unicodedata
 
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from eligibility.facts import call_parameters
-from eligibility.rules import Rule
+from eligibility.views import rules_explained
 
 from . import countries
 from .models import (
@@ -83,27 +82,6 @@ def call_detail(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "kosovo_footnote": _(countries.KOSOVO_FOOTNOTE),
     })
-
-
-@dataclass(frozen=True)
-class RuleExplained:
-    """A configured rule as the call page and the rules page show it."""
-
-    rule: Rule
-    explanation: str
-
-    @property
-    def provisional(self) -> tuple[str, ...]:
-        return self.rule.secondary_sources
-
-    @property
-    def not_known(self) -> tuple[str, ...]:
-        return self.rule.not_known
-
-
-def rules_explained(rules, params) -> list[RuleExplained]:
-    return [RuleExplained(rule, rule.explain(params) if not rule.not_known else "")
-            for rule in rules]
 
 
 def labels(choices: type[TextChoices], values: list[str]) -> list[str]:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "consortia",
     "audit",
     "reviews",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+
+
+def env_seconds(name: str, default: int) -> int:
+    try:
+        value = int(os.environ.get(name, str(default)))
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} is a whole number of seconds, at least 1.")
+    return value
+
+
+# Outgoing e-mails (the outbox app, docs/OPERATIONS.md): a failed delivery is tried again
+# after OUTBOX_RETRY_FIRST seconds, then twice as long each time, never more than
+# OUTBOX_RETRY_LONGEST apart. A message claimed for sending and not settled after
+# OUTBOX_CLAIM_TIMEOUT seconds is marked uncertain (its process died mid-send).
+OUTBOX_RETRY_FIRST = env_seconds("OUTBOX_RETRY_FIRST", 60)
+OUTBOX_RETRY_LONGEST = env_seconds("OUTBOX_RETRY_LONGEST", 3600)
+OUTBOX_CLAIM_TIMEOUT = env_seconds("OUTBOX_CLAIM_TIMEOUT", 600)
+
 # How many proxies in front of the application append to X-Forwarded-For (0: none, the
 # client's address is REMOTE_ADDR). See config.clients.client_address.
 try:

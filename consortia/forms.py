@@ -173,8 +173,8 @@ class ConsortiumForm(forms.ModelForm):
     class Meta:
         model = Consortium
         fields = [
-            "acronym", "title", "duration_months", "start_date", "total_eligible_costs",
-            "requested_grant",
+            "strand", "acronym", "title", "duration_months", "start_date",
+            "total_eligible_costs", "requested_grant",
         ]
         field_classes = {
             "start_date": LocalDateField,
@@ -199,6 +199,17 @@ class ConsortiumForm(forms.ModelForm):
         # The model refuses 0 months (its validator reports it next to the field); say so
         # to the browser as well.
         self.fields["duration_months"].widget.attrs["min"] = 1
+        # A call with strands asks which one the consortium applies to; others do not ask.
+        call = self.instance.call if self.instance.call_id else None
+        if call is None or not call_parameters(call).strands:
+            del self.fields["strand"]
+        else:
+            strand = self.fields["strand"]
+            strand.queryset = call.strands.all()  # type: ignore[attr-defined]
+            strand.required = True
+            strand.error_messages["required"] = _(
+                "Choose the strand of the call the consortium applies to."
+            )
 
 
 # The model's own check, under a code of its own: a URL field would otherwise replace its

@@ -1,5 +1,6 @@
 """Consortia that applicants build for a call, their members, and their submissions."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -8,7 +9,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 import pgtrigger
 
 from audit.models import refuse
-from calls.models import Call, Country, EccpStatus, OrganisationType, Region
+from calls.models import Call, Country, EccpStatus, OrganisationType, Region, Strand
 
 ECCP_URL_VALIDATOR = RegexValidator(
     r"^https://(www\.)?clustercollaboration\.eu(/|$)",
@@ -67,6 +68,10 @@ class Consortium(models.Model):
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, related_name="consortia", verbose_name=_("call")
     )
+    strand = models.ForeignKey(
+        Strand, on_delete=models.PROTECT, null=True, blank=True, related_name="consortia",
+        verbose_name=_("strand"), help_text=_("The strand of the call the consortium applies to."),
+    )
     acronym = models.CharField(_("acronym"), max_length=40)
     title = models.CharField(_("project title"), max_length=300, blank=True)
     duration_months = models.PositiveSmallIntegerField(
@@ -119,6 +124,12 @@ class Consortium(models.Model):
 
     def __str__(self) -> str:
         return self.acronym
+
+    def clean(self) -> None:
+        super().clean()
+        strand = self.strand if self.strand_id else None
+        if strand is not None and self.call_id and strand.call_id != self.call_id:
+            raise ValidationError({"strand": _("This strand belongs to another call.")})
 
     @property
     def is_editable(self) -> bool:
@@ -495,3 +506,10 @@ class SubmissionRecheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} re-checked {self.checked_at.isoformat()}: {self.verdict}"
+
+
+def snapshot_countries(snapshot: dict) -> list[str]:
+    """The members' country codes in a submission snapshot, each once, in member order."""
+    return list(dict.fromkeys(
+        member["country"] for member in snapshot.get("members", []) if member.get("country")
+    ))

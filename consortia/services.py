@@ -6,6 +6,7 @@ from functools import partial
 from typing import Callable, NamedTuple
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone, translation
@@ -18,10 +19,12 @@ from calls.models import Call, Region
 from eligibility.engine import Report, evaluate
 from eligibility.facts import ConsortiumFacts, build_call_parameters, member_facts, project_facts
 from eligibility.services import check_consortium
-from reviews.services import submission_announce
+from outbox.emails import email_render, recipient_language
+from outbox.models import Kind
+from outbox.services import Outgoing, messages_write
 
 from .forms import BaseMemberFormSet, ConsortiumForm
-from .models import Consortium, Member, Submission, SubmissionRecheck
+from .models import Consortium, Member, Submission, SubmissionRecheck, snapshot_countries
 
 
 class ConsortiumActionRefused(Exception):
@@ -272,11 +275,54 @@ def consortium_submit(*, consortium: Consortium, user, now: datetime | None = No
                 "call_parameters_hash": submission.call_parameters_hash,
             },
         )
-        # The national contact points of its countries hear of it once it is committed.
-        transaction.on_commit(partial(submission_announce, submission=submission,
+        # The national contact points of its countries are owed an e-mail: written now, with
+        # the submission, and delivered once both are committed.
+        submission_e_mails_write(submission=submission)
+        transaction.on_commit(partial(_log_submission, submission=submission,
                                       arrived_at=arrived_at))
     consortium.status = locked.status
     return submission
+
+
+def contact_points_of(countries: list[str]):
+    """The active users who answer for any of ``countries`` as national contact points,
+    each once, by address. (The national contact points are the reviews application's;
+    they are reached here by their relation's name, as ``Submission.objects.visible_to``
+    does, so that consortia does not import the application above it.)"""
+    return get_user_model().objects.filter(
+        is_active=True, national_contact_point__countries__in=countries,
+    ).distinct().order_by("email")
+
+
+def submission_e_mails_write(*, submission: Submission) -> None:
+    """Write the e-mail owed to each national contact point of a country of ``submission``'s
+    members, each in its recipient's language, in the caller's transaction."""
+    countries = snapshot_countries(submission.snapshot)
+    context = {"submission": submission, "snapshot": submission.snapshot,
+               "countries": countries}
+    outgoing = [
+        Outgoing(recipient=contact_point.email, email=email_render(
+            template="consortia/email/submission_arrived",
+            language=recipient_language(contact_point), context=context,
+            links={"review_url": ("reviews:detail", [submission.pk])},
+        ))
+        for contact_point in contact_points_of(countries)
+    ]
+    messages_write(
+        kind=Kind.SUBMISSION_ARRIVED, outgoing=outgoing,
+        related={"submission": submission.pk, "consortium": submission.consortium_id},
+    )
+
+
+def _log_submission(*, submission: Submission, arrived_at: datetime) -> None:
+    """After a submission is committed: one structured log line, with the instant its
+    request arrived beside the instant it was judged and dated."""
+    event_log(
+        "consortium_submitted", submission=submission.pk, consortium=submission.consortium_id,
+        call=submission.snapshot.get("call"), verdict=submission.verdict,
+        countries=snapshot_countries(submission.snapshot),
+        submitted_at=submission.submitted_at.isoformat(), arrived_at=arrived_at.isoformat(),
+    )
 
 
 def consortium_withdraw(*, consortium: Consortium, user, now: datetime | None = None,

@@ -2,10 +2,12 @@
 
 Building a call's parameters reads the call, its strands and rules, the participating countries
 and the regions. Every process keeps what it built, keyed by the call and its ``version``;
-``Call.version`` is raised in the database whenever the call, its strands or rules are saved
-(fixture load, admin) or reference data is reloaded. Before using what it keeps, a process
-reads the call's current version (one query on the primary key, once per call instance),
-so a change made by any process is seen by every other one at its next check.
+``Call.version`` is raised in the database (``F("version") + 1``) whenever the call, its
+strands or rules are saved (fixture load, admin) or reference data is reloaded.
+
+The version a process compares is the one read with the call itself: every request loads the
+call it checks (one indexed row, which it needs anyway), so a change made by any process is
+seen by every other process at its next request, without a query of its own.
 """
 from threading import Lock
 
@@ -17,18 +19,13 @@ _built: dict[int, CallParameters] = {}
 _lock = Lock()
 
 
-def current_version(call_pk: int) -> int | None:
-    return Call.objects.filter(pk=call_pk).values_list("version", flat=True).first()
-
-
 def cached_call_parameters(call: Call) -> CallParameters:
-    """The parameters of ``call`` at its current version; memoised on the instance too."""
+    """The parameters of ``call`` as of the version read with it; memoised on the instance."""
     memo = call.__dict__.get("_eligibility_parameters")
     if memo is not None:
         return memo
-    version = current_version(call.pk)
     params = _built.get(call.pk)
-    if params is None or params.version != version:
+    if params is None or params.version < call.version:
         params = build_call_parameters(call)
         with _lock:
             _built[call.pk] = params

@@ -164,6 +164,11 @@ class CheckRequestIn(BaseModel):
         None, examples=["2018-03-01T09:00:00+01:00"],
         description="The instant the check is made for, with its UTC offset; default: now.",
     )
+    strand: str | None = Field(
+        None, min_length=1, max_length=20, examples=["1"],
+        description="The code of the call's strand the consortium applies to; required when "
+                    "the call has strands, refused when it has none.",
+    )
     project: ProjectIn | None = None
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS)
 
@@ -196,13 +201,17 @@ class OutcomeOut(BaseModel):
     model_config = ConfigDict(title="Outcome")
 
     rule: str = Field(examples=["min_countries"])
-    status: Literal["pass", "fail", "missing"]
+    status: Literal["pass", "fail", "missing", "not_checked"]
     severity: Literal["blocking", "advisory"]
     actual: Any = Field(None, examples=[3])
     required: Any = Field(None, examples=[3])
     message: str
     reference: str = Field(examples=["Call text §6.2"])
     hint: str
+    provisional: list[str] = Field(
+        default_factory=list,
+        description="The secondary sources the rule's values rest on; empty when official.",
+    )
 
 
 class ReportOut(BaseModel):
@@ -325,6 +334,8 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
         params = call_parameters(call)
         region_problems, regions = region_lookup(params, members, failed)
         problems.extend(region_problems)
+        if ("strand",) not in failed:
+            problems.extend(strand_problems(params, document.get("strand")))
     if problems:
         raise InvalidRequest(reported(problems))
     # Without a problem, the request was read and names a known call.
@@ -334,6 +345,7 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
     facts = ConsortiumFacts(
         project=ProjectFacts(
             acronym=project.acronym,
+            strand=parsed.strand,
             duration_months=project.duration_months,
             start_date=project.start_date,
             total_eligible_costs=cents(project.total_eligible_costs),
@@ -364,6 +376,23 @@ def unknown_fields(document: dict) -> list[tuple]:
     for index, member in enumerate(members if isinstance(members, list) else []):
         found += unknown_in(member, MemberIn, ("members", index))
     return found
+
+
+def strand_problems(params, strand) -> list:
+    """A call with strands needs one of its strands; a call without strands takes none."""
+    codes = params.strand_codes
+    if not codes:
+        if strand is None:
+            return []
+        return [Problem(("strand",), _("this call has no strands; leave \"strand\" out"))]
+    if strand in codes:
+        return []
+    listed = ", ".join(codes)
+    if strand is None:
+        return [Problem(("strand",), _("this call has strands: give one of %(codes)s")
+                        % {"codes": listed})]
+    return [Problem(("strand",), _("%(value)s is not a strand of this call; give one of "
+                                   "%(codes)s") % {"value": quoted(strand), "codes": listed})]
 
 
 def printable_reference(value: str) -> str | None:

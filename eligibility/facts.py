@@ -152,7 +152,7 @@ def configured_rule(rule: CallRule):
     return rule_class(rule.code)(
         severity=rule.severity, reference=rule.reference, reference_ro=rule.reference_ro,
         options=rule.options, provenance=rule.provenance,
-        strand=rule.strand.code if rule.strand_id else None,
+        strand=rule.strand_code,
     )
 
 
@@ -168,8 +168,8 @@ def build_call_parameters(call: Call) -> CallParameters:
     call_rules = tuple(configured_rule(rule) for rule in stored if rule.strand_id is None)
     strand_rules: dict[str, list] = {}
     for rule in stored:
-        if rule.strand_id is not None:
-            strand_rules.setdefault(rule.strand.code, []).append(configured_rule(rule))
+        if rule.strand_code is not None:
+            strand_rules.setdefault(rule.strand_code, []).append(configured_rule(rule))
     strands = tuple(
         StrandFacts(code, title, title_ro)
         for code, title, title_ro in call.strands.values_list("code", "title", "title_ro")
@@ -236,8 +236,10 @@ def facts_from_consortium(consortium) -> ConsortiumFacts:
 
 def project_facts(consortium) -> ProjectFacts:
     """The project data of a ``consortia.Consortium``, or of any row with the same attributes."""
+    strand = consortium.strand if getattr(consortium, "strand_id", None) else None
     return ProjectFacts(
         acronym=consortium.acronym or None,
+        strand=strand.code if strand is not None else None,
         duration_months=consortium.duration_months,
         start_date=consortium.start_date,
         total_eligible_costs=consortium.total_eligible_costs,

@@ -5,4 +5,5 @@ from . import views
 app_name = "eligibility"
 urlpatterns = [
     path("calls/<str:reference>/rules/", views.call_rules, name="call_rules"),
+    path("rules/", views.rule_kinds, name="rule_kinds"),
 ]

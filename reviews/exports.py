@@ -16,10 +16,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from consortia.models import Submission, SubmissionQuerySet, snapshot_countries
 from eligibility.rules import RULES
-from consortia.models import Submission, SubmissionQuerySet
 
-from .models import NOT_REVIEWED, snapshot_coordinator, snapshot_countries
+from .models import NOT_REVIEWED, snapshot_coordinator
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

@@ -228,10 +228,3 @@ def snapshot_coordinator(snapshot: dict) -> dict | None:
         (member for member in snapshot.get("members", []) if member.get("role") == "coordinator"),
         None,
     )
-
-
-def snapshot_countries(snapshot: dict) -> list[str]:
-    """The members' country codes in a submission snapshot, each once, in member order."""
-    return list(dict.fromkeys(
-        member["country"] for member in snapshot.get("members", []) if member.get("country")
-    ))

@@ -1,29 +1,25 @@
-"""Recording a review, and telling people about submissions and reviews.
+"""Recording a review, and telling the applicant about it.
 
-Writes are atomic; e-mails and the structured log lines go out only once the write is
-committed, and a failure to send is logged, never undoing what was recorded.
+Writes are atomic. The e-mail a review owes is written into the outbox in the same
+transaction (outbox.services delivers it once committed, and again until it is sent); the
+structured log line goes out once the write is committed.
 """
 from datetime import datetime
 from functools import partial
-import logging
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_log, event_record
 from consortia.models import Submission
+from outbox.emails import email_render, recipient_language
+from outbox.models import Kind
+from outbox.services import Outgoing, messages_write
 
-from .models import LatestReview, Review, ReviewStatus, may_review, snapshot_countries
-
-logger = logging.getLogger(__name__)
+from .models import LatestReview, Review, ReviewStatus, may_review
 
 
 class ReviewRefused(Exception):
@@ -61,7 +57,7 @@ def review_record(
     ``PermissionDenied`` when ``reviewer`` may not review this submission (not a reviewer,
     the submission not visible to them, or their own consortium) and a :class:`ReviewRefused`
     when the submission was withdrawn or a comment is required and missing. The applicant
-    is told by e-mail once the review is committed.
+    is owed an e-mail, written with the review and delivered once it is committed.
     """
     status = ReviewStatus(status)
     comment = comment.strip()
@@ -95,83 +91,36 @@ def review_record(
                 "verdict": locked.verdict, "comment": comment,
             },
         )
-        transaction.on_commit(partial(review_announce, review=review))
+        review_e_mail_write(review=review)
+        transaction.on_commit(partial(_log_review, review=review))
     return review
 
 
-def _absolute(path: str) -> str:
-    """``path`` on the site's address (setting ``SITE_URL``), or as it is without one."""
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
-
-
-def _send(messages: list[EmailMessage], what: str) -> None:
-    """Send ``messages``; a failure is logged, never raised (what it announces is recorded)."""
-    if not messages:
+def review_e_mail_write(*, review: Review) -> None:
+    """Write the e-mail owed to the applicant who owns the reviewed consortium, in their
+    language, in the caller's transaction (none for an inactive owner or one without an
+    address)."""
+    submission = review.submission
+    owner = submission.consortium.owner
+    if not (owner.is_active and owner.email):
         return
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        logger.exception("Could not send the e-mail about %s", what)
-
-
-def submission_announce(*, submission: Submission, arrived_at: datetime | None = None) -> None:
-    """After a submission is committed: one structured log line (with the instant its
-    request arrived, beside the instant it was judged and dated), and an e-mail to each
-    national contact point of a country of its members. Never raises."""
-    countries = snapshot_countries(submission.snapshot)
-    event_log(
-        "consortium_submitted", submission=submission.pk, consortium=submission.consortium_id,
-        call=submission.snapshot.get("call"), verdict=submission.verdict, countries=countries,
-        submitted_at=submission.submitted_at.isoformat(),
-        arrived_at=(arrived_at or submission.submitted_at).isoformat(),
+    email = email_render(
+        template="reviews/email/review_recorded", language=recipient_language(owner),
+        context={"review": review, "submission": submission, "snapshot": submission.snapshot},
+        links={"report_url": ("consortia:report", [submission.consortium_id, submission.pk])},
     )
-    try:
-        recipients = list(
-            get_user_model().objects.filter(
-                is_active=True, national_contact_point__countries__in=countries,
-            ).distinct().order_by("email").values_list("email", flat=True)
-        )
-        context = {
-            "submission": submission,
-            "snapshot": submission.snapshot,
-            "countries": countries,
-            "review_url": _absolute(reverse("reviews:detail", args=[submission.pk])),
-        }
-        subject = render_to_string("reviews/email/submission_arrived_subject.txt", context)
-        body = render_to_string("reviews/email/submission_arrived_body.txt", context)
-    except Exception:
-        logger.exception("Could not prepare the e-mail about submission %s", submission.pk)
-        return
-    messages = [
-        EmailMessage(" ".join(subject.split()), body, to=[email]) for email in recipients
-    ]
-    _send(messages, f"submission {submission.pk}")
+    messages_write(
+        kind=Kind.REVIEW_RECORDED, outgoing=[Outgoing(recipient=owner.email, email=email)],
+        related={"review": review.pk, "submission": submission.pk,
+                 "consortium": submission.consortium_id},
+    )
 
 
-def review_announce(*, review: Review) -> None:
-    """After a review is committed: one structured log line, and an e-mail to the applicant
-    who owns the consortium. Never raises."""
+def _log_review(*, review: Review) -> None:
+    """After a review is committed: one structured log line."""
     submission = review.submission
     event_log(
         "consortium_reviewed", review=review.pk, submission=submission.pk,
         consortium=submission.consortium_id, status=review.status, verdict=submission.verdict,
         reviewer=review.reviewer_id, reviewed_at=review.created_at.isoformat(),
     )
-    try:
-        owner = submission.consortium.owner
-        context = {
-            "review": review,
-            "submission": submission,
-            "snapshot": submission.snapshot,
-            "report_url": _absolute(reverse(
-                "consortia:report", args=[submission.consortium_id, submission.pk]
-            )),
-        }
-        subject = render_to_string("reviews/email/review_recorded_subject.txt", context)
-        body = render_to_string("reviews/email/review_recorded_body.txt", context)
-    except Exception:
-        logger.exception("Could not prepare the e-mail about review %s", review.pk)
-        return
-    if owner.is_active and owner.email:
-        _send([EmailMessage(" ".join(subject.split()), body, to=[owner.email])],
-              f"review {review.pk}")

@@ -25,7 +25,7 @@ from django.db import connection, connections
 import pytest
 
 # The applications whose rows these tests create; the calls application is not among them.
-APPS_EMPTIED_AFTERWARDS = ["accounts", "consortia", "reviews", "audit"]
+APPS_EMPTIED_AFTERWARDS = ["accounts", "consortia", "reviews", "audit", "outbox"]
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -59,8 +59,8 @@ def transactional_db(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Database access without a surrounding transaction: every write is committed and seen
     by other connections. The tables of ``APPS_EMPTIED_AFTERWARDS`` are emptied before (of
     what a test stopped halfway may have left) and afterwards."""
-    from calls.models import Country
     from calls.fixtures import call_fixtures_load, read_fixture_files, reference_fixture_paths
+    from calls.models import Country
 
     with django_db_blocker.unblock():
         if not Country.objects.exists():  # a transactional test emptied every table

@@ -10,6 +10,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def fresh_call_cache():
+    """Each test starts as a fresh process: what the rules read about a call is built from the
+    test's database (a rolled-back change must not survive in this process's cache)."""
+    from eligibility import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     """Each test starts in English: a Romanian page must not leak its language into the next
     test."""

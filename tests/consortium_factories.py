@@ -12,8 +12,8 @@ import zoneinfo
 from django.utils import timezone
 
 from accounts.models import User
-from calls.models import Call, Region
 from calls.fixtures import call_fixtures_load
+from calls.models import Call, Region
 from consortia.management.commands.seed_demo import PRACTICE_CALL, SOURCE_CALL, practice_fixture
 from consortia.models import Consortium, Member
 
@@ -79,8 +79,9 @@ def make_consortium(
     start window."""
     call = call or escp_call()
     values = {**ELIGIBLE_PROJECT}
-    if call.reference != ESCP_S3 and call.start_window_from:
-        values["start_date"] = call.start_window_from
+    window = call.rule_options("start_window")
+    if call.reference != ESCP_S3 and window:
+        values["start_date"] = date.fromisoformat(window["earliest"])
     values.update(project)
     consortium = Consortium.objects.create(owner=owner, call=call, **values)
     for member in ELIGIBLE_MEMBERS if members is None else members:

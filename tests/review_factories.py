@@ -35,9 +35,9 @@ WITHOUT_ROMANIAN_MEMBER = [
 ]
 
 
-def make_ncp(email: str, countries: list[str]) -> User:
+def make_ncp(email: str, countries: list[str], **fields) -> User:
     """A user who is the national contact point of ``countries``."""
-    user = make_user(email)
+    user = make_user(email, **fields)
     contact_point = NationalContactPoint.objects.create(user=user)
     contact_point.countries.set(countries)
     return user

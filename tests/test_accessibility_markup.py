@@ -74,7 +74,7 @@ def test_save_and_add_a_member_opens_the_new_row_at_its_first_field_with_the_mes
 ):
     call = practice_call()
     consortium = make_consortium(applicant, call, members=ELIGIBLE_MEMBERS[:2])
-    project = {**ELIGIBLE_PROJECT, "start_date": call.start_window_from.isoformat()}
+    project = {**ELIGIBLE_PROJECT, "start_date": call.rule_options("start_window")["earliest"]}
     data = form_data(project, [*ELIGIBLE_MEMBERS[:2], {"name": ""}], call=call,
                      existing=list(consortium.members.all()))
     data["add_member"] = "1"

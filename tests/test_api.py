@@ -141,7 +141,7 @@ def test_the_openapi_description_is_generated_with_the_request_schema(client):
     components = schema["components"]["schemas"]
     request = components[request_ref.rsplit("/", 1)[1]]
     assert request["required"] == ["call", "members"]
-    assert {"call", "as_of", "project", "members"} == set(request["properties"])
+    assert {"call", "as_of", "strand", "project", "members"} == set(request["properties"])
     member_ref = request["properties"]["members"]["items"]["$ref"]
     member = components[member_ref.rsplit("/", 1)[1]]
     assert {"name", "country", "region", "organisation_type", "eccp_status",

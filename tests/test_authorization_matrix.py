@@ -117,6 +117,8 @@ eligibility:call_rules(reference)     a        GET     200          200         
 eligibility:call_rules(reference)     a        POST    405          405          405          405          405          405
 eligibility:call_rules(reference)     missing  GET     404          404          404          404          404          404
 eligibility:call_rules(reference)     missing  POST    405          405          405          405          405          405
+eligibility:rule_kinds                -        GET     200          200          200          200          200          200
+eligibility:rule_kinds                -        POST    405          405          405          405          405          405
 accounts:signup                       -        GET     200          302          302          302          302          302
 accounts:signup                       -        POST    200          302          302          302          302          302
 # "We sent a link to <address>": without a sign-up in this session, back to the form.
@@ -124,6 +126,10 @@ accounts:signup_sent                  -        GET     302          302         
 accounts:signup_sent                  -        POST    405          405          405          405          405          405
 accounts:activate(uidb64,token)       missing  GET     404          404          404          404          404          404
 accounts:activate(uidb64,token)       missing  POST    404          404          404          404          404          404
+# The profile (the language of one's e-mails): one's own, so any signed-in user; an empty
+# POST is a form with an error.
+accounts:profile                      -        GET     login        200          200          200          200          200
+accounts:profile                      -        POST    login        200          200          200          200          200
 # Asking for a reset link (ours, at Django's address: the same answer for any address).
 accounts:password_reset               -        GET     200          200          200          200          200          200
 accounts:password_reset               -        POST    200          200          200          200          200          200
@@ -351,7 +357,7 @@ def test_every_url_gives_each_kind_of_user_the_expected_status(world):
 ACTING_ON_POST = {
     "eligibility_api:eligibility_check", "admin:calls_call_load_fixture",
     "admin:calls_call_changelist", "accounts:signup", "accounts:activate",
-    "accounts:password_reset", "login", "logout", "password_change", "password_reset",
+    "accounts:password_reset", "accounts:profile", "login", "logout", "password_change", "password_reset",
     "password_reset_confirm", "consortia:create", "consortia:edit",
     "consortia:submit", "consortia:withdraw", "reviews:detail",
 }

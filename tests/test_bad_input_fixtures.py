@@ -16,8 +16,8 @@ from django.db import models
 import pytest
 
 from audit.models import Event
-from calls.models import Call, CallRule, Programme, Region
 from calls.fixtures import call_fixtures_load
+from calls.models import Call, CallRule, Programme, Region
 
 pytestmark = pytest.mark.django_db
 

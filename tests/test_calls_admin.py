@@ -212,3 +212,44 @@ def test_an_upload_without_a_file_asks_for_one(admin_client):
     response = admin_client.post(LOAD_URL, {})
 
     assert "This field is required." in response.content.decode()
+
+
+def test_saving_a_call_in_the_admin_raises_its_version(admin_client):
+    call = Call.objects.get(reference="COS-CLUSTER-2018-03-02")
+    url = reverse("admin:calls_call_change", args=[call.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() for name in form.fields if form[name].value() is not None
+    }
+    data.update(
+        deadline_0=call.deadline_local.date().isoformat(),
+        deadline_1=call.deadline_local.strftime("%H:%M:%S"),
+        partner_search_tools="[]", provenance=json.dumps(call.provenance),
+        programme=call.programme_id, region_classification=call.region_classification_id,
+    )
+    data.pop("deadline", None)
+    data.pop("questions_deadline", None)
+    for prefix, rows in (("strands", []), ("rules", list(call.rules.all()))):
+        data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)})
+        for index, rule in enumerate(rows):
+            data.update({f"{prefix}-{index}-{key}": value
+                         for key, value in rule_form_data(rule).items()})
+            data.update({f"{prefix}-{index}-id": rule.pk, f"{prefix}-{index}-call": call.pk})
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Call.objects.get(pk=call.pk).version == call.version + 1
+
+
+def test_a_rule_in_the_admin_offers_only_its_own_calls_strands(admin_client):
+    other = Call.objects.get(reference="COS-CLUSTPARTNS-2017-3-02")
+    other.strands.create(code="9", title="Another call's strand")
+    call = Call.objects.get(reference="COS-CLUSTER-2018-03-02")
+    call.strands.create(code="1", title="Its own strand")
+
+    response = admin_client.get(reverse("admin:calls_call_change", args=[call.pk]))
+
+    html = response.content.decode()
+    assert "Its own strand" in html and "Another call&#x27;s strand" not in html
+    assert "Another call's strand" not in html

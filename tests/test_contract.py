@@ -249,6 +249,7 @@ def test_parsing_a_request_takes_a_fixed_number_of_queries(django_assert_max_num
         {"name": f"Member {number}", "country": "RO", "region": f"RO{code}"}
         for number, code in enumerate(["11", "12", "21", "22", "31", "32", "41", "42"] * 5)
     ])
+    parse_check_request(json.dumps(small))  # the process builds what the rules read once
     for body in (small, large):
         with django_assert_max_num_queries(6):
             parse_check_request(json.dumps(body))

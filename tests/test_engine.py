@@ -1,5 +1,5 @@
 """The engine and its rules on hand-made facts: no database is touched (none is allowed here)."""
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -12,10 +12,11 @@ from eligibility.rules import RULES
 from tests.fixtures.eligibility_builders import (
     BEFORE_DEADLINE,
     DEADLINE,
-    TODAYS_RULES,
     GERMAN,
     ITALIAN,
     ROMANIAN,
+    TODAYS_RULES,
+    configured,
     consortium,
     member,
     params,
@@ -320,3 +321,59 @@ def test_rules_explain_themselves_with_the_calls_parameters():
     assert "12" in explanations["duration"] and "24" in explanations["duration"]
     assert "Kosovo*" in explanations["eligible_countries"]
     assert "3" in explanations["min_countries"]
+
+
+def test_a_rule_whose_value_is_not_known_is_not_checked_and_leaves_the_verdict_alone():
+    call = params(rules=["min_entities"])
+    unknown = configured("max_grant", {"maximum": None},
+                         provenance={"maximum": {"basis": "not_known", "source": ""}})
+    call = replace_fields(call, rules=(*call.rules, unknown))
+    report = evaluate(consortium(requested_grant=Decimal("9000000.00")), call,
+                      as_of=BEFORE_DEADLINE)
+
+    grant = outcome_of(report, "max_grant")
+    assert (grant.status, grant.message) == (
+        Status.NOT_CHECKED, "Not checked: the value is not known."
+    )
+    assert report.verdict == Verdict.ELIGIBLE
+
+
+def test_a_rule_resting_on_a_secondary_source_is_provisional_and_says_from_where():
+    secondary = configured("max_grant", {"maximum": Decimal("350000.00")}, provenance={
+        "maximum": {"basis": "secondary", "source": "Tillväxtverket's summary"},
+    })
+    report = evaluate(consortium(), replace_fields(params(), rules=(secondary,)),
+                      as_of=BEFORE_DEADLINE)
+
+    assert outcome_of(report, "max_grant").provisional == ["Tillväxtverket's summary"]
+    assert outcome_of(report, "max_grant").to_dict()["provisional"] == [
+        "Tillväxtverket's summary"
+    ]
+
+
+def test_a_rule_reading_a_secondary_deadline_is_provisional():
+    call = params(rules=["deadline"], provenance={
+        "deadline": {"basis": "secondary", "source": "Four summaries"},
+    })
+    assert outcome_of(evaluate(consortium(), call, as_of=BEFORE_DEADLINE),
+                      "deadline").provisional == ["Four summaries"]
+
+
+def test_a_strand_rule_replaces_the_call_rule_of_the_same_code():
+    lower = configured("max_grant", {"maximum": Decimal("200000.00")}, strand="2")
+    call = replace_fields(params(), strand_rules={"2": (lower,)})
+
+    in_strand = evaluate(consortium(strand="2"), call, as_of=BEFORE_DEADLINE)
+    elsewhere = evaluate(consortium(strand="1"), call, as_of=BEFORE_DEADLINE)
+
+    assert outcome_of(in_strand, "max_grant").status == Status.FAIL
+    assert outcome_of(elsewhere, "max_grant").status == Status.PASS
+    assert [o.rule for o in in_strand.outcomes] == [o.rule for o in elsewhere.outcomes]
+
+
+def base_fields(call) -> dict:
+    return {field.name: getattr(call, field.name) for field in fields(call) if field.init}
+
+
+def replace_fields(call, **changes):
+    return type(call)(**{**base_fields(call), **changes})

@@ -10,9 +10,9 @@ from pathlib import Path
 from django.core.management import call_command
 import pytest
 
+from eligibility.contract import check_request
 from eligibility.rules import RULES
 from tests.fixtures.eligibility_builders import TODAYS_RULES
-from eligibility.contract import check_request
 
 CASES = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES.glob("*/*.json"))

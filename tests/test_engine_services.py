@@ -1,13 +1,17 @@
 """Checking saved consortia: the snapshot is built in a fixed number of queries."""
 from datetime import date, datetime
 from decimal import Decimal
+import json
+from pathlib import Path
 import zoneinfo
 
 import pytest
 
 from accounts.models import User
-from calls.models import Call, Region
+from calls.fixtures import call_fixtures_load
+from calls.models import Call, CallRule, Programme, Region
 from consortia.models import Consortium, Member
+from eligibility import cache
 from eligibility.facts import build_call_parameters, call_parameters, facts_from_consortium
 from eligibility.services import check_consortium
 
@@ -15,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 ESCP_S3 = "COS-CLUSTPARTNS-2017-3-02"
+ESCP_S3_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "calls" / "escp_s3_2017.json"
 MEMBERS = [
     ("Cluster Nord-Est", "RO", "RO21", "cluster_organisation", "registered"),
     ("Distretto Campano", "IT", "ITF3", "business_network", "requested"),
@@ -67,14 +72,80 @@ def test_the_snapshot_takes_one_query_and_keeps_member_facts(
     assert facts.project.requested_grant == Decimal("350000.00")
 
 
-def test_the_call_parameters_take_four_queries_and_are_cached_per_call(
-    django_assert_num_queries
-):
+def test_the_call_parameters_are_built_once_per_process_and_version(django_assert_num_queries):
+    cache.clear()
     call = Call.objects.get(reference=ESCP_S3)
-    with django_assert_num_queries(4):
+    # The call, its rules, its strands, the countries taking part, the regions.
+    with django_assert_num_queries(5):
         params = call_parameters(call)
     with django_assert_num_queries(0):
         assert call_parameters(call) is params
+    # Another request reads the call again, with its version: nothing is rebuilt.
+    again = Call.objects.get(reference=ESCP_S3)
+    with django_assert_num_queries(0):
+        assert call_parameters(again) is params
+
+
+def test_a_change_made_by_another_process_is_seen_at_the_next_check():
+    cache.clear()
+    before = call_parameters(Call.objects.get(reference=ESCP_S3))
+    # Another process edits the rule and bumps the version; this process's cache is stale.
+    CallRule.objects.filter(call__reference=ESCP_S3, code="max_grant").update(
+        options={"maximum": "300000.00"}
+    )
+    Call.objects.get(reference=ESCP_S3).version_bump()
+
+    after = call_parameters(Call.objects.get(reference=ESCP_S3))
+
+    assert after is not before and after.version == before.version + 1
+    assert after.rule_settings["max_grant"].options["maximum"] == Decimal("300000.00")
+    assert before.rule_settings["max_grant"].options["maximum"] == Decimal("350000.00")
+
+
+def test_two_processes_each_rebuild_once_after_a_version_bump(django_assert_num_queries):
+    """A process is its cache: clearing it is a fresh process that builds from the database."""
+    cache.clear()
+    first_process = call_parameters(Call.objects.get(reference=ESCP_S3))
+    cache.clear()  # the second process starts
+    second_process = call_parameters(Call.objects.get(reference=ESCP_S3))
+    assert second_process is not first_process
+    assert second_process.version == first_process.version
+
+    Call.objects.get(reference=ESCP_S3).version_bump()  # a fixture load, elsewhere
+    call = Call.objects.get(reference=ESCP_S3)
+    with django_assert_num_queries(5):
+        rebuilt = call_parameters(call)
+    assert rebuilt.version == first_process.version + 1
+    again = Call.objects.get(reference=ESCP_S3)
+    with django_assert_num_queries(0):
+        assert call_parameters(again) is rebuilt
+
+
+def test_loading_a_changed_call_bumps_its_version_and_an_unchanged_one_does_not():
+    call = Call.objects.get(reference=ESCP_S3)
+    objects = json.loads(ESCP_S3_FILE.read_text())
+    call_fixtures_load(sources=[("escp.json", json.dumps(objects))])
+    assert Call.objects.get(pk=call.pk).version == call.version
+
+    grant = next(rule for rule in objects if rule["fields"].get("code") == "max_grant")
+    grant["fields"]["options"]["maximum"] = "300000.00"
+    call_fixtures_load(sources=[("escp.json", json.dumps(objects))])
+    assert Call.objects.get(pk=call.pk).version == call.version + 1
+
+
+def test_reloading_changed_reference_data_bumps_every_call():
+    versions = dict(Call.objects.values_list("reference", "version"))
+    programme = Programme.objects.get(code="cosme")
+    changed = [{"model": "calls.programme", "fields": {
+        "code": "cosme", "name": programme.name + " (renamed)",
+        "starts_on": programme.starts_on.isoformat(), "ends_on": programme.ends_on.isoformat(),
+        "legal_basis": programme.legal_basis, "source": programme.source,
+    }}]
+    assert call_fixtures_load(sources=[("programme.json", json.dumps(changed))]).ok
+    assert all(
+        version == versions[reference] + 1
+        for reference, version in Call.objects.values_list("reference", "version")
+    )
 
 
 def test_the_eligible_countries_are_those_taking_part_on_the_deadline_date():
@@ -87,7 +158,8 @@ def test_the_eligible_countries_are_those_taking_part_on_the_deadline_date():
 
 def test_the_parameters_list_the_qualifying_regions_per_country():
     params = build_call_parameters(Call.objects.get(reference=ESCP_S3))
-    romanian = {region.code for region in params.qualifying_regions["RO"]}
+    rule = params.rule_settings["region_category"]
+    romanian = {region.code for region in rule.qualifying_regions(params)["RO"]}
     assert romanian == {"RO11", "RO12", "RO21", "RO22", "RO31", "RO41", "RO42"}
     assert "DE" in params.countries_with_regions and "UA" not in params.countries_with_regions
     assert [setting.code for setting in params.rules][-1] == "cluster_org_per_region"

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 import pytest
 
-from calls.models import Call, CallRule
 from calls.fixtures import call_fixtures_load
+from calls.models import Call, CallRule
 from tests.fixtures.eligibility_builders import OPTIONS
 
 pytestmark = pytest.mark.django_db

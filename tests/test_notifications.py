@@ -1,5 +1,5 @@
 """E-mails and structured log lines once a submission or a review is committed; a mail server
-that fails loses neither."""
+that fails loses neither, and the e-mail waits in the outbox for its next attempt."""
 import json
 import logging
 
@@ -8,6 +8,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 import pytest
 
 from consortia.models import Submission
+from outbox.models import Message, Status
 from reviews.models import Review
 from reviews.services import review_record
 from tests.consortium_factories import make_consortium, make_user
@@ -76,7 +77,8 @@ def test_no_e_mail_leaves_before_the_submission_is_committed(
         make_submission(make_user(), WITH_ROMANIAN_COORDINATOR)
 
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the delivery and the log line
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.PENDING}
 
 
 def test_an_inactive_ncp_gets_no_e_mail(contact_points, django_capture_on_commit_callbacks):
@@ -111,15 +113,17 @@ def test_a_failing_mail_server_does_not_lose_the_review_and_is_logged(
     settings.EMAIL_BACKEND = BROKEN_BACKEND
     submission = make_submission(make_user())
 
-    with caplog.at_level(logging.ERROR, logger="reviews.services"):
+    with caplog.at_level(logging.WARNING, logger="outbox.services"):
         with django_capture_on_commit_callbacks(execute=True):
             review = review_record(submission=submission, reviewer=contact_points["ro"],
                                    status="confirmed_eligible", comment="")
 
     assert Review.objects.get() == review
-    failures = [record for record in caplog.records if record.name == "reviews.services"]
-    assert "Could not send the e-mail about review" in failures[0].getMessage()
-    assert failures[0].exc_info is not None
+    message = Message.objects.get(related__review=review.pk)
+    assert (message.status, message.attempts) == (Status.PENDING, 1)
+    assert "the mail server is down" in message.last_error
+    failures = [record for record in caplog.records if record.name == "outbox.services"]
+    assert f"Could not send e-mail {message.pk}" in failures[0].getMessage()
 
 
 def test_a_failing_mail_server_does_not_lose_the_submission_and_is_logged(
@@ -128,13 +132,18 @@ def test_a_failing_mail_server_does_not_lose_the_submission_and_is_logged(
     settings.EMAIL_BACKEND = BROKEN_BACKEND
     consortium = make_consortium(make_user(), members=WITH_ROMANIAN_COORDINATOR)
 
-    with caplog.at_level(logging.ERROR, logger="reviews.services"):
+    with caplog.at_level(logging.WARNING, logger="outbox.services"):
         with django_capture_on_commit_callbacks(execute=True):
             submission = submit(consortium)
 
     assert Submission.objects.active().get() == submission
-    assert any("Could not send the e-mail about submission" in record.getMessage()
-               for record in caplog.records)
+    assert sorted(Message.objects.filter(related__submission=submission.pk)
+                  .values_list("recipient", "status")) == [
+        ("ncp-de-at@example.org", Status.PENDING), ("ncp-ro-pt@example.org", Status.PENDING),
+        ("ncp-ro@example.org", Status.PENDING),
+    ]
+    assert sum("Could not send e-mail" in record.getMessage()
+               for record in caplog.records) == 3
 
 
 def test_each_submission_and_review_writes_one_json_log_line(

@@ -12,15 +12,23 @@ from django.urls import reverse
 import pytest
 
 from benchmarks.datagen import generate_submitted
+from eligibility.facts import call_parameters
 from reviews.models import NationalContactPoint
 from tests.consortium_factories import escp_call, make_consortium, make_user
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, consortium, members, call and its three parameter queries, submissions,
-# whether the user reviews submissions (page header), the reviews and the history.
+
+@pytest.fixture(autouse=True)
+def call_built_in_this_process():
+    """Budgets hold for every request after the first: what the rules read about a call is
+    built once per process (eligibility.cache) and only checked against the call's version."""
+    call_parameters(escp_call())
+
+# Session, user, consortium, members, call, submissions, whether the user reviews submissions
+# (page header), the reviews and the history (what the rules read about the call is cached).
 CONSORTIUM_PAGE_QUERIES = 12
-# The call, its rules, participating countries and regions, and the members' regions.
+# The call and the members' regions (what the rules read about the call is cached).
 API_CHECK_QUERIES = 6
 # Session, user, reviewer role, the call choices of the filter form, the country of the
 # country filter, the totals and the page of rows (each with its latest review).

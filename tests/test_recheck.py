@@ -5,7 +5,7 @@ import io
 from django.core.management import CommandError, call_command
 import pytest
 
-from calls.models import Call
+from calls.models import CallRule
 from consortia.models import Submission, SubmissionRecheck
 from consortia.services import call_submissions_recheck, consortium_submit, consortium_withdraw
 from tests.consortium_factories import (
@@ -25,7 +25,9 @@ def submitted(owner, acronym: str = "TEXS3", **project) -> Submission:
 
 
 def lower_the_maximum_grant(amount: str) -> None:
-    Call.objects.filter(pk=escp_call().pk).update(max_grant=Decimal(amount))
+    call = escp_call()
+    CallRule.objects.filter(call=call, code="max_grant").update(options={"maximum": amount})
+    call.version_bump()
 
 
 def recheck_command(*arguments: str) -> tuple[str, str]:

@@ -28,7 +28,8 @@ def applicant():
 
 
 def project(call, **changes) -> dict:
-    return {**ELIGIBLE_PROJECT, "start_date": call.start_window_from.isoformat(), **changes}
+    start = call.rule_options("start_window")["earliest"]
+    return {**ELIGIBLE_PROJECT, "start_date": start, **changes}
 
 
 def actions_of(consortium: Consortium) -> list[str]:

@@ -3,11 +3,12 @@ from collections import Counter
 from datetime import date, datetime, timezone as dt_timezone
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 import pytest
 
 from calls.models import Call, Country, Participation, Region, RegionCategory
+from eligibility.facts import configured_rule
+from eligibility.rules import rule_class
 
 pytestmark = pytest.mark.django_db
 
@@ -18,19 +19,23 @@ def test_the_escp_s3_call_carries_the_numbers_of_the_seed_summary():
     call = Call.objects.get(reference=ESCP_S3)
 
     assert call.total_budget == Decimal("2800000.00")
-    assert call.max_grant == Decimal("350000.00")
-    assert call.cofinancing_rate == Decimal("0.75")
+    options = call.options_by_code()
+    assert Decimal(options["max_grant"]["maximum"]) == Decimal("350000.00")
+    assert Decimal(options["cofinancing_rate"]["rate"]) == Decimal("0.75")
     assert call.expected_grants == 8
     assert call.deadline == datetime(2018, 3, 8, 16, 0, tzinfo=dt_timezone.utc)
     assert call.deadline_timezone == "Europe/Brussels"
     assert call.deadline_local.strftime("%Y-%m-%d %H:%M %Z") == "2018-03-08 17:00 CET"
-    assert (call.min_duration_months, call.max_duration_months) == (12, 24)
-    assert (call.start_window_from, call.start_window_to) == (date(2018, 11, 1), date(2018, 12, 31))
-    assert (call.min_entities, call.min_countries) == (3, 3)
+    assert options["duration"] == {"minimum": 12, "maximum": 24}
+    window = options["start_window"]
+    assert (date.fromisoformat(window["earliest"]), date.fromisoformat(window["latest"])) == (
+        date(2018, 11, 1), date(2018, 12, 31)
+    )
+    assert (options["min_entities"]["minimum"], options["min_countries"]["minimum"]) == (3, 3)
     assert call.region_classification.code == "2014-2020"
-    assert sorted(call.qualifying_region_categories) == ["less_developed", "transition"]
-    assert sorted(call.accepted_eccp_statuses) == ["registered", "requested"]
-    assert sorted(call.allowed_organisation_types) == [
+    assert sorted(options["region_category"]["categories"]) == ["less_developed", "transition"]
+    assert sorted(options["eccp_registration"]["accepted"]) == ["registered", "requested"]
+    assert sorted(options["organisation_types"]["accepted"]) == [
         "business_network", "cluster_organisation", "science_park", "technology_centre",
     ]
 
@@ -54,12 +59,15 @@ def test_the_alternative_spelling_of_the_reference_finds_the_same_call():
 def test_the_cluster_excellence_call_differs_only_in_its_parameters():
     call = Call.objects.get(reference="COS-CLUSTER-2018-03-02")
 
-    assert call.max_grant == Decimal("360000.00")
+    options = call.options_by_code()
+    assert Decimal(options["max_grant"]["maximum"]) == Decimal("360000.00")
     assert call.total_budget == Decimal("3600000.00")
     assert call.expected_grants == 12
-    assert (call.min_duration_months, call.max_duration_months) == (20, 24)
+    assert options["duration"] == {"minimum": 20, "maximum": 24}
     assert call.deadline == datetime(2019, 4, 4, 15, 0, tzinfo=dt_timezone.utc)
-    assert sorted(call.allowed_organisation_types) == ["business_network", "cluster_organisation"]
+    assert sorted(options["organisation_types"]["accepted"]) == [
+        "business_network", "cluster_organisation"
+    ]
     assert not call.rules.filter(code="start_window").exists()
 
 
@@ -123,32 +131,35 @@ def test_every_iso_country_is_known_so_that_any_real_country_is_valid_input():
     assert Country.objects.filter(code__in=["US", "NO", "RO", "XK"]).count() == 4
 
 
+def test_the_database_refuses_a_call_without_a_positive_budget():
+    with pytest.raises(IntegrityError, match="call_budget_positive"), transaction.atomic():
+        Call.objects.filter(reference=ESCP_S3).update(total_budget=Decimal("0"))
+
+
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("code", "options", "message"),
     [
-        ({"cofinancing_rate": Decimal("0")}, "call_rate_in_unit_interval"),
-        ({"cofinancing_rate": Decimal("1.0001")}, "call_rate_in_unit_interval"),
-        ({"min_duration_months": 25}, "call_duration_range_valid"),
-        ({"max_grant": Decimal("-1")}, "call_amounts_positive"),
-        ({"total_budget": Decimal("0")}, "call_amounts_positive"),
-        ({"min_countries": 4}, "call_consortium_minimums_valid"),
+        ("cofinancing_rate", {"rate": "0"}, "greater than or equal to 0.0001"),
+        ("cofinancing_rate", {"rate": "1.0001"}, "less than or equal to 1"),
+        ("duration", {"minimum": 25, "maximum": 24}, "minimum duration"),
+        ("max_grant", {"maximum": "-1"}, "greater than or equal to 0.01"),
+        ("min_countries", {"minimum": 0}, "greater than or equal to 1"),
     ],
 )
-def test_the_database_refuses_a_call_that_breaks_an_invariant(change, field):
-    with pytest.raises(IntegrityError, match=field), transaction.atomic():
-        Call.objects.filter(reference=ESCP_S3).update(**change)
+def test_a_rules_parameters_refuse_options_that_break_an_invariant(code, options, message):
+    problems = rule_class(code).Parameters(options).option_problems()
+    assert message in str(problems)
 
 
 def test_a_rate_of_exactly_one_is_allowed():
-    Call.objects.filter(reference=ESCP_S3).update(cofinancing_rate=Decimal("1"))
-    assert Call.objects.get(reference=ESCP_S3).cofinancing_rate == 1
+    assert rule_class("cofinancing_rate").Parameters({"rate": "1"}).option_problems() == {}
 
 
-def test_full_clean_explains_a_broken_invariant_in_words():
+def test_a_call_cannot_ask_for_more_countries_than_entities():
     call = Call.objects.get(reference=ESCP_S3)
-    call.min_duration_months = 30
-    with pytest.raises(ValidationError, match="minimum duration"):
-        call.full_clean()
+    rule = call.rules.get(code="min_countries")
+    rule.options = {"minimum": 4}
+    assert "more countries than entities" in str(configured_rule(rule).call_problems(call))
 
 
 def test_calls_are_listed_open_ones_first_then_the_latest_closed_one_first():

@@ -18,6 +18,7 @@ PRODUCTION_ENVIRONMENT = {
     "DEBUG": "0",
     "SECRET_KEY": "a-production-like-secret-" + "x" * 40,
     "ALLOWED_HOSTS": "check.example.org",
+    "SITE_URL": "https://check.example.org",
 }
 
 

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 import pytest
 
-from calls.models import Call
 from calls.fixtures import call_fixtures_load
+from calls.models import Call
 from tests.test_calls_admin import database_state, new_call_fixture
 
 pytestmark = pytest.mark.django_db

@@ -276,6 +276,9 @@ def call_data(call: Call) -> list[str]:
     values += [line.strip() for line in call.expected_outputs.splitlines()]
     values += [tool.get("name", "") for tool in call.partner_search_tools or []]
     values += [rule.reference for rule in call.rules.all()]
+    # Where each value comes from, named in the source's own words.
+    for provenance in [call.provenance, *(rule.provenance for rule in call.rules.all())]:
+        values += [entry.get("source", "") for entry in provenance.values()]
     if call.region_classification:
         values += [call.region_classification.name, call.region_classification.legal_basis]
     return [value for value in values if value]
@@ -297,7 +300,7 @@ def romanian_pages(client, db, django_capture_on_commit_callbacks):
     a national contact point for Romania has reviewed. Returns ({name: text}, data)."""
     escp, practice = escp_call(), practice_call()
     applicant = make_user("aplicant@example.ro")
-    reviewer = make_ncp("pnc@example.ro", ["RO"])
+    reviewer = make_ncp("pnc@example.ro", ["RO"], language="ro")
     failing = make_consortium(applicant, escp, members=FAILING_MEMBERS, acronym="AGRO",
                               title="Agroalimentar", duration_months=36)
     submitted = make_consortium(applicant, practice, acronym="TEXS3")

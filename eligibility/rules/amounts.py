@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from ..facts import CENT
 from ..outcomes import Status
-from ..wording import _, both, money, percent, per_call
+from ..wording import _, both, money, per_call, percent
 from .base import Rule, RuleParameters
 
 
@@ -22,9 +22,9 @@ class AmountRange(RuleParameters):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         low, high = cleaned.get("minimum"), cleaned.get("maximum")
-        if "minimum" not in self.data and "maximum" not in self.data:
+        if not {"minimum", "maximum"} & {*self.data, *self.not_known}:
             raise forms.ValidationError("Give a minimum, a maximum or both.")
         if low is not None and high is not None and low > high:
             raise forms.ValidationError("The minimum is above the maximum.")
@@ -47,6 +47,27 @@ class AmountInRange(Rule):
             "minimum": money(low) if low is not None else "",
             "maximum": money(high) if high is not None else "",
         }
+
+    def missing_message(self) -> str:
+        raise NotImplementedError
+
+    def missing_hint(self) -> str:
+        raise NotImplementedError
+
+    def within_message(self) -> str:
+        raise NotImplementedError
+
+    def above_message(self) -> str:
+        raise NotImplementedError
+
+    def above_hint(self) -> str:
+        raise NotImplementedError
+
+    def below_message(self) -> str:
+        raise NotImplementedError
+
+    def below_hint(self) -> str:
+        raise NotImplementedError
 
     def required_value(self):
         low, high = self.options.get("minimum"), self.options.get("maximum")

@@ -38,6 +38,7 @@ class RuleParameters(forms.Form):
     def __init__(self, options: Mapping[str, Any] | None = None, *,
                  not_known: Iterable[str] = ()):
         super().__init__(data=dict(options or {}))
+        self.not_known = tuple(not_known)
         for name in not_known:
             if name in self.fields:
                 self.fields[name].required = False
@@ -51,7 +52,9 @@ class RuleParameters(forms.Form):
             problems[name] = [f"unknown option (this rule takes: {known})."]
         if not self.is_valid():
             for name, errors in self.errors.items():
-                problems.setdefault("" if name == "__all__" else name, []).extend(errors)
+                problems.setdefault("" if name == "__all__" else name, []).extend(
+                    str(error) for error in errors
+                )
         return problems
 
 
@@ -81,9 +84,9 @@ class Rule:
     title: ClassVar[str | Promise] = ""
     order: ClassVar[int] = 1000  # where the rule stands in reports; new kinds go last
     call_facts: ClassVar[tuple[str, ...]] = ()
+    do_not_call_in_templates: ClassVar[bool] = True  # templates show rule classes as they are
 
-    class Parameters(RuleParameters):
-        pass
+    Parameters: ClassVar[type[RuleParameters]] = RuleParameters
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -94,7 +97,8 @@ class Rule:
         registered = REGISTRY.get(cls.code)
         if registered is not None and registered.__qualname__ != cls.__qualname__:
             raise ImproperlyConfigured(
-                f"Two rules have the code {cls.code}: {registered.__qualname__}, {cls.__qualname__}."
+                f"Two rules have the code {cls.code}: "
+                f"{registered.__qualname__}, {cls.__qualname__}."
             )
         REGISTRY[cls.code] = cls
         ordered = sorted(REGISTRY.items(), key=lambda item: (item[1].order, item[0]))
@@ -153,9 +157,9 @@ class Rule:
         raise NotImplementedError
 
     def localized_reference(self) -> str:
-        if self.reference_ro and current_language() == "ro":
-            return self.reference_ro
-        return self.reference
+        if not self.reference_ro:
+            return self.reference
+        return self.reference_ro if current_language() == "ro" else self.reference
 
     def outcome(
         self, status: Status, message: str, *, actual=None, required=None, hint: str = "",

@@ -31,7 +31,7 @@ class DurationInRange(Rule):
         )
 
         def clean(self):
-            cleaned = super().clean()
+            cleaned = super().clean() or {}
             low, high = cleaned.get("minimum"), cleaned.get("maximum")
             if low is not None and high is not None and low > high:
                 raise forms.ValidationError(
@@ -111,7 +111,7 @@ class StartWindow(Rule):
         )
 
         def clean(self):
-            cleaned = super().clean()
+            cleaned = super().clean() or {}
             earliest, latest = cleaned.get("earliest"), cleaned.get("latest")
             if ("earliest" in self.data) != ("latest" in self.data):
                 raise forms.ValidationError("Give both ends of the start window, or neither.")
@@ -121,7 +121,7 @@ class StartWindow(Rule):
 
     @per_call
     def window_terms(self, params) -> tuple[dict[str, str], dict[str, str]]:
-        window_from, window_to = self.options.get("earliest"), self.options.get("latest")
+        window_from, window_to = self.options["earliest"], self.options["latest"]
         return (
             {"from": window_from.isoformat(), "to": window_to.isoformat()},
             {"from": day_text(window_from), "to": day_text(window_to)},
@@ -159,7 +159,7 @@ class StartWindow(Rule):
         if self.options.get("earliest") is None or self.options.get("latest") is None:
             return _("The call sets no window for the project's start.")
         return _("The project must start from %(from)s to %(to)s.") % {
-            "from": day_text(self.options.get("earliest")), "to": day_text(self.options.get("latest"))
+            "from": day_text(self.options["earliest"]), "to": day_text(self.options["latest"])
         }
 
 

@@ -101,7 +101,8 @@ class RegionCategoryRule(Rule):
             hint += " " + regions
         else:
             countries = sorted(
-                (code for code in self.qualifying_regions(params) if code in params.eligible_countries),
+                (code for code in self.qualifying_regions(params)
+                 if code in params.eligible_countries),
                 key=country_name,
             )
             hint += " " + _("None of your members' countries has one; these countries do: "

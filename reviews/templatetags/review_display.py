@@ -6,7 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from audit.models import Action, Event
-from consortia.models import Consortium, Submission
+from consortia.models import Consortium, Submission, snapshot_countries
 from consortia.templatetags.consortium_display import verdict_label
 
 from ..models import (
@@ -15,7 +15,6 @@ from ..models import (
     ReviewStatus,
     may_review as user_may_review,
     snapshot_coordinator,
-    snapshot_countries,
 )
 
 register = template.Library()

@@ -22,7 +22,7 @@ REFERENCE = "COS-BROWSER-2027-01"
 TITLE = "Cluster partnerships for the circular textile economy"
 
 
-def call_fixture(**changes) -> list[dict]:
+def call_fixture(min_countries: int = 3, **changes) -> list[dict]:
     """The seed call's fixture made into another call of the practice programme (the countries
     of ESCP-S3, made by seed_demo), open for eight weeks, projects starting half a year later."""
     objects = json.loads(SEED_CALL_FILE.read_text())
@@ -30,11 +30,18 @@ def call_fixture(**changes) -> list[dict]:
     objects[0]["fields"].update(
         reference=REFERENCE, alternative_reference="", title=TITLE, short_name="",
         programme=[PRACTICE_PROGRAMME], deadline=deadline.isoformat(), questions_deadline=None,
-        start_window_from=(deadline + timedelta(weeks=26)).date().isoformat(),
-        start_window_to=(deadline + timedelta(weeks=34)).date().isoformat(), **changes,
+        **changes,
     )
     for rule in objects[1:]:
-        rule["fields"]["call"] = [REFERENCE]
+        fields = rule["fields"]
+        fields["call"] = [REFERENCE]
+        if fields["code"] == "start_window":
+            fields["options"] = {
+                "earliest": (deadline + timedelta(weeks=26)).date().isoformat(),
+                "latest": (deadline + timedelta(weeks=34)).date().isoformat(),
+            }
+        if fields["code"] == "min_countries":
+            fields["options"] = {"minimum": min_countries}
     return objects
 
 

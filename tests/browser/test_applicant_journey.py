@@ -72,7 +72,7 @@ def test_an_applicant_signs_up_builds_an_eligible_consortium_submits_it_and_prin
     page.fill("#id_acronym", ACRONYM)
     page.fill("#id_title", "Smart textiles across three regions")
     page.fill("#id_duration_months", "24")
-    page.fill("#id_start_date", call.start_window_from.isoformat())
+    page.fill("#id_start_date", call.rule_options("start_window")["earliest"])
     page.fill("#id_total_eligible_costs", amount(language, "466666.67"))
     page.fill("#id_requested_grant", amount(language, "350000.00"))
     fill_member(page, 0, name="Clusterul Inovativ Bucureşti", country="RO",

@@ -72,6 +72,7 @@ def pages_of(role: str, language: str, keys: dict) -> list[Shown]:
             Shown("home", at("calls:home")),
             Shown("call", at("calls:detail", PRACTICE_CALL)),
             Shown("call-rules", at("eligibility:call_rules", PRACTICE_CALL)),
+            Shown("rule-kinds", at("eligibility:rule_kinds")),
             Shown("signup", at("accounts:signup")),
             Shown("login", at("login")),
         ]

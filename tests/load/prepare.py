@@ -8,6 +8,7 @@ REVIEWERS national contact points, half for Romania and half for Germany, and a 
 submissions already waiting in their queue. Prints JSON: the call, a start date in its
 window, the region ids of the members' regions, the reviewers' addresses and their password.
 """
+from datetime import date
 import json
 import os
 import secrets
@@ -26,8 +27,8 @@ def main(reviewers: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
-    from calls.models import Call, Region
     from calls.fixtures import FIXTURES_DIR, call_fixtures_load, read_fixture_files
+    from calls.models import Call, Region
     from consortia.management.commands.seed_demo import PRACTICE_CALL, practice_fixture
     from consortia.models import Consortium, Member
     from consortia.services import consortium_submit
@@ -61,10 +62,11 @@ def main(reviewers: int) -> dict:
                                     code__in=MEMBER_REGIONS)
     by_code = {region.code: region for region in regions}
     applicant = User.objects.create_user(email="waiting@example.org", password=password)
+    start = date.fromisoformat(call.rule_options("start_window")["earliest"])
     for number in range(WAITING_SUBMISSIONS):
         consortium = Consortium.objects.create(
             owner=applicant, call=call, acronym=f"WAIT{number}", title="Waiting for review",
-            duration_months=24, start_date=call.start_window_from,
+            duration_months=24, start_date=start,
             total_eligible_costs="466666.67", requested_grant="350000.00",
         )
         for name, country, code, kind, coordinator in (
@@ -78,7 +80,7 @@ def main(reviewers: int) -> dict:
         consortium_submit(consortium=consortium, user=applicant)
     return {
         "call": call.reference,
-        "start_date": call.start_window_from.isoformat(),
+        "start_date": call.rule_options("start_window")["earliest"],
         "regions": {region.code: region.pk for region in regions},
         "reviewers": addresses,
         "reviewer_password": password,

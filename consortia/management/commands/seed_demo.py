@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from calls.models import Call, Participation, Region
 from calls.fixtures import call_fixtures_load
+from calls.models import Call, Participation, Region
 from consortia.forms import ConsortiumForm, MemberChoices, MemberFormSet
 from consortia.models import Consortium
 from consortia.services import consortium_draft_save, consortium_submit
@@ -101,6 +101,7 @@ def practice_fixture(source: Call, now: datetime) -> list[dict]:
         reference=PRACTICE_CALL,
         alternative_reference="",
         title=f"Practice call: {source.title}",
+        title_ro=f"Apel de exercițiu: {source.title_ro}" if source.title_ro else "",
         short_name="Practice ESCP-S3",
         is_practice=True,
         programme=[PRACTICE_PROGRAMME],

@@ -55,7 +55,8 @@ class Command(BaseCommand):
             sys.exit(EXIT_INVALID)
 
 
-STATUS_MARKS = {"pass": "PASS", "fail": "FAIL", "missing": "MISSING"}  # fixed, for grep
+# Fixed, for grep; UNKNOWN: not checked, the call's value is not known.
+STATUS_MARKS = {"pass": "PASS", "fail": "FAIL", "missing": "MISSING", "not_checked": "UNKNOWN"}
 
 
 def report_text(report: Report) -> str:
@@ -77,6 +78,8 @@ def report_text(report: Report) -> str:
         lines.append(f"{'':<8} {outcome['message']}")
         if outcome["hint"]:
             lines.append(f"{'':<8} -> {outcome['hint']}")
+        for source in outcome.get("provisional", ()):
+            lines.append(f"{'':<8} ! " + _("Provisional: from %(source)s") % {"source": source})
     lines.append("")
     lines.append(_("This is a pre-check; the call text prevails."))
     return "\n".join(lines)

@@ -38,9 +38,12 @@ def corrected_fixture() -> str:
     """The ESCP-S3 fixture with its maximum grant lowered: a correction after submissions."""
     path = environment.ROOT / "fixtures" / "calls" / "escp_s3_2017.json"
     document = json.loads(path.read_text())
+    corrected = False
     for entry in document:
         if entry["model"] == "calls.callrule" and entry["fields"]["code"] == "max_grant":
             entry["fields"]["options"]["maximum"] = CORRECTED_MAX_GRANT
+            corrected = True
+    assert corrected, "the ESCP-S3 fixture has no max_grant rule to correct"
     return json.dumps(document)
 
 

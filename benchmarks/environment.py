@@ -3,7 +3,9 @@ databases made from one migrated template, the machine's description and the res
 
 Scratch databases are named ``bench_<purpose>`` and dropped when the benchmark ends; the
 template ``bench_template`` (migrated, reference data loaded) is made once per ``run.py`` and
-dropped at its end. Nothing here touches the development database ``db.sqlite3``.
+dropped at its end. ``BENCH_DATABASE_PREFIX`` replaces ``bench`` in these names, so that two
+copies of the project can run their benchmarks on one server at the same time. Nothing here
+touches the development database ``db.sqlite3``.
 """
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 PYTHON = sys.executable
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-TEMPLATE_DATABASE = "bench_template"
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench")
+TEMPLATE_DATABASE = f"{DATABASE_PREFIX}_template"
 
 
 def setup_django(database_url: str | None = None, settings: str = "config.settings") -> None:
@@ -129,7 +132,7 @@ def ensure_template() -> None:
 def scratch_database(purpose: str, *, keep: bool = False) -> Iterator[str]:
     """A database of its own, copied from the template, dropped afterwards; yields its URL."""
     ensure_template()
-    name = f"bench_{purpose}"
+    name = f"{DATABASE_PREFIX}_{purpose}"
     drop_database(name)
     _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DATABASE}"')
     try:

@@ -6,12 +6,16 @@ the consortium meets the call's rules is the eligibility panel's business, never
 """
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import cached_property, lru_cache
 from typing import cast
 import zoneinfo
 
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from calls.countries import country_name
@@ -36,12 +40,53 @@ from .services import MemberDraft, ProjectDraft
 MAX_MEMBERS = 50
 
 
+# A list of options as rendered: (group label or "", ((value, label, country), ...)) per
+# group; a country is given for regions only. Hashable, so that the rendered markup can be
+# kept per content (see ``options_markup``).
+OptionGroups = tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]
+
+
+def _frozen(choices: list, country_of: dict[str, str] | None = None) -> OptionGroups:
+    """``choices`` as Django takes them (values and labels, optionally grouped), frozen
+    in the active language."""
+    country_of = country_of or {}
+    groups: list[tuple[str, tuple[tuple[str, str, str], ...]]] = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            groups.append((str(value), tuple(
+                (str(option), str(text), country_of.get(str(option), ""))
+                for option, text in label
+            )))
+        else:
+            groups.append(("", ((str(value), str(label), country_of.get(str(value), "")),)))
+    return tuple(groups)
+
+
+@lru_cache(maxsize=64)
+def options_markup(groups: OptionGroups) -> str:
+    """The ``<option>`` elements of ``groups``, rendered once per content (so once per call,
+    language and reference data) and shared by every member row of every page."""
+    parts: list[str] = []
+    for group_label, options in groups:
+        if group_label:
+            parts.append(format_html('<optgroup label="{}">', group_label))
+        for value, label, country in options:
+            parts.append(format_html(
+                '<option value="{}"{}>{}</option>', value,
+                format_html(' data-country="{}"', country) if country else "", label,
+            ))
+        if group_label:
+            parts.append("</optgroup>")
+    return "".join(parts)
+
+
 @dataclass(frozen=True)
 class MemberChoices:
     """The country and region lists of a call's member rows, built once per page.
 
     Countries taking part in the call's programme on the deadline date come first, then every
-    other country; regions are those of the call's classification, grouped by country.
+    other country; regions are those of the call's classification, grouped by country. Each
+    region option says its country (``data-country``) for ``static/js/region-filter.js``.
     """
 
     countries: list
@@ -82,22 +127,53 @@ class MemberChoices:
         ]
         return cls(countries, regions, region_queryset, country_of_region)
 
+    @cached_property
+    def country_options(self) -> str:
+        return options_markup(_frozen(self.countries))
 
-class RegionSelect(forms.Select):
-    """A region list whose options say which country they belong to (``data-country``),
-    so that ``static/js/region-filter.js`` can show only the chosen country's regions."""
+    @cached_property
+    def region_options(self) -> str:
+        return options_markup(_frozen(self.regions, self.country_of_region))
 
-    country_of_region: dict[str, str] = {}
 
-    def __init__(self, attrs=None, choices=()):
-        super().__init__({"data-region-filter": "", **(attrs or {})}, choices)
+class SharedOptionsSelect(forms.Select):
+    """A list whose options are rendered once (``options_markup``) and pasted into every row
+    that uses them; only the chosen option is marked per row. Rendering the same few hundred
+    options through a template for every member row cost most of the consortium form's time.
+    """
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        country = self.country_of_region.get(str(value))
-        if country:
-            option["attrs"]["data-country"] = country
-        return option
+    def __init__(self, attrs=None, choices=(), options_html: str = ""):
+        super().__init__(attrs, choices)
+        self.options_html = options_html
+
+    def use_required_attribute(self, initial) -> bool:
+        # Django reads the first option to see whether it is empty; with shared markup it
+        # always is (MemberChoices begins each list with the empty choice), and reading it
+        # would walk the whole list for every row.
+        if not self.options_html:
+            return super().use_required_attribute(initial)
+        return not self.is_hidden
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not self.options_html:
+            return super().render(name, value, attrs, renderer)
+        chosen = next(iter(self.format_value(value)), "")
+        marker = format_html('<option value="{}"', chosen)
+        # The markup is ours (escaped by options_markup); the marker ends at the value's
+        # closing quote, so "1" never marks "12".
+        options = mark_safe(self.options_html.replace(marker, f"{marker} selected", 1))
+        return format_html(
+            '<select name="{}"{}>{}</select>', name,
+            flatatt(self.build_attrs(self.attrs, attrs)), options,
+        )
+
+
+class RegionSelect(SharedOptionsSelect):
+    """The region list, marked for ``static/js/region-filter.js``, which shows only the
+    regions of the country chosen in the same row."""
+
+    def __init__(self, attrs=None, choices=(), options_html: str = ""):
+        super().__init__({"data-region-filter": "", **(attrs or {})}, choices, options_html)
 
 
 class ConsortiumForm(forms.ModelForm):
@@ -218,7 +294,7 @@ class MemberForm(forms.ModelForm):
             "name", "country", "region", "organisation_type", "eccp_status", "eccp_profile_url",
             "is_coordinator", "role", "declarations",
         ]
-        widgets = {"region": RegionSelect}
+        widgets = {"country": SharedOptionsSelect, "region": RegionSelect}
         help_texts = {
             "region": _(
                 "The NUTS 2 region where the organisation is established. Countries outside "
@@ -234,11 +310,16 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.role == MemberRole.COORDINATOR:
             self.initial["role"] = MemberRole.BENEFICIARY
-        cast(forms.ChoiceField, self.fields["country"]).choices = choices.countries
+        # The lists are handed over as callables: Django then reads them only when asked,
+        # instead of normalising some 500 options for every row (the rows render the shared
+        # markup, and the model fields validate against their querysets).
+        country = cast(forms.ModelChoiceField, self.fields["country"])
+        country.choices = lambda: choices.countries
+        cast(SharedOptionsSelect, country.widget).options_html = choices.country_options
         region = cast(forms.ModelChoiceField, self.fields["region"])
         region.queryset = choices.region_queryset
-        region.widget.country_of_region = choices.country_of_region
-        region.choices = choices.regions
+        region.choices = lambda: choices.regions
+        cast(RegionSelect, region.widget).options_html = choices.region_options
         cast(forms.ChoiceField, self.fields["organisation_type"]).choices = [
             ("", _("Choose a type")), *OrganisationType.choices
         ]

@@ -205,7 +205,7 @@ class Consortium(models.Model):
         (``eligibility.contract``): its call and strand, its project (with its costs by
         category when split) and its members with their roles and declarations, each field
         left out while it is not known. ``parse_check_request`` accepts it back as it is."""
-        project = {
+        project: dict[str, object] = {
             "acronym": self.acronym,
             "duration_months": self.duration_months,
             "start_date": self.start_date.isoformat() if self.start_date else None,
@@ -216,7 +216,7 @@ class Consortium(models.Model):
             project["costs"] = {category: str(amount) for category, amount in self.costs.items()}
         members = self.members.select_related("region").order_by("-is_coordinator", "id")
         request = {"call": self.call.reference}
-        if self.strand_id:
+        if self.strand is not None:
             request["strand"] = self.strand.code
         return request | {
             "project": _known(project),

@@ -10,7 +10,7 @@ from typing import cast
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 import pgtrigger
@@ -162,11 +162,53 @@ class Review(models.Model):
         raise ReviewIsAppendOnly("A review is never deleted.")
 
 
-def _latest_review(field: str) -> Subquery:
-    return Subquery(
-        Review.objects.filter(submission=OuterRef("pk")).order_by("-created_at", "-id")
-        .values(field)[:1]
+class LatestReview(models.Model):
+    """The latest review of a submission (latest by ``created_at``, then ``id``), kept beside
+    it so that the queue counts and filters its rows by review status without reading every
+    review.
+
+    Derived data: ``reviews.services.review_record`` writes it in the transaction that records
+    the review, and nothing else does. Submissions and reviews stay append-only; this is the
+    one row per reviewed submission that changes.
+    """
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, primary_key=True, related_name="latest_review",
+        verbose_name=_("submission"),
     )
+    review = models.OneToOneField(
+        Review, on_delete=models.PROTECT, related_name="+", verbose_name=_("review"),
+    )
+    status = models.CharField(_("status"), max_length=30, choices=ReviewStatus.choices)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+
+    class Meta:
+        verbose_name = _("latest review")
+        verbose_name_plural = _("latest reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values), name="latest_review_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="latest_review_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.reviewed_at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def refresh_for(cls, submission: Submission) -> "LatestReview | None":
+        """Write ``submission``'s latest review here (or nothing, if it has none) and return it.
+
+        Called inside the transaction that records a review, with the submission locked.
+        """
+        review = Review.objects.filter(submission=submission).order_by("-created_at", "-id").first()
+        if review is None:
+            return None
+        latest, _created = cls.objects.update_or_create(
+            submission=submission,
+            defaults={"review": review, "status": review.status, "reviewed_at": review.created_at},
+        )
+        return latest
 
 
 def review_queue(user):
@@ -174,11 +216,13 @@ def review_queue(user):
     newest first.
 
     Each carries ``review_status`` and ``reviewed_at`` from its latest review (None when it has
-    none), read in the same query as the submission.
+    none), read in the same query as the submission from ``LatestReview``.
     """
     return (
         Submission.objects.active().visible_to(user)
-        .annotate(review_status=_latest_review("status"), reviewed_at=_latest_review("created_at"))
+        .annotate(
+            review_status=F("latest_review__status"), reviewed_at=F("latest_review__reviewed_at")
+        )
         .order_by("-submitted_at", "-pk")
     )
 

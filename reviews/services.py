@@ -19,7 +19,7 @@ from outbox.emails import email_render, recipient_language
 from outbox.models import Kind
 from outbox.services import Outgoing, messages_write
 
-from .models import Review, ReviewStatus, may_review
+from .models import LatestReview, Review, ReviewStatus, may_review
 
 
 class ReviewRefused(Exception):
@@ -82,6 +82,7 @@ def review_record(
             submission=locked, reviewer=reviewer, status=status, comment=comment,
             created_at=now or timezone.now(),
         )
+        LatestReview.refresh_for(locked)
         event_record(
             action=Action.CONSORTIUM_REVIEWED, actor=reviewer, consortium=consortium,
             call=consortium.call,

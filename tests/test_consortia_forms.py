@@ -334,3 +334,80 @@ def test_the_strand_chosen_on_the_form_is_saved():
                                   members=members.member_drafts(), owner=make_user())
 
     assert saved.strand == strand
+def plain_select(bound_field) -> str:
+    """The field as Django's own select widget renders it, whitespace between tags removed."""
+    import re
+
+    from django import forms
+
+    widget = forms.Select(bound_field.field.widget.attrs, bound_field.field.choices)
+    html = widget.render(
+        bound_field.html_name, bound_field.value(), {"id": bound_field.id_for_label}
+    )
+    return re.sub(r">\s+<", "><", html)
+
+
+def without_countries(html: str) -> str:
+    """Django's select cannot say each region's country: compare without it."""
+    import re
+
+    return re.sub(r' data-country="[A-Z]{2}"', "", html)
+
+
+@pytest.mark.parametrize("field", ["country", "region"])
+def test_every_row_lists_the_same_options_as_django_s_own_select_with_its_choice_marked(field):
+    rows = [*ELIGIBLE_MEMBERS, member(name="No country yet", country="", region="")]
+    _form, members = bound_forms(members=rows)
+
+    for row in members.forms:
+        shared = row[field].field.widget.render(
+            row[field].html_name, row[field].value(), {"id": row[field].id_for_label}
+        )
+        assert without_countries(shared) == without_countries(plain_select(row[field]))
+        assert shared.count(" selected") == 1
+
+
+def test_the_chosen_region_is_marked_in_its_row_only():
+    _form, members = bound_forms()
+    nord_vest = str(members.forms[0]["region"])
+    norte = str(members.forms[1]["region"])
+
+    def chosen(html: str) -> str:
+        import re
+
+        return re.search(r'<option value="\d+" selected data-country="..">([^<]*)<', html)[1]
+
+    assert chosen(nord_vest) == "Nord-Vest (RO11)"
+    assert chosen(norte) == "Norte (PT11)"
+    assert nord_vest.count(" selected") == norte.count(" selected") == 1
+
+
+def test_the_options_are_rendered_once_per_call_and_language_not_once_per_row(client):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from consortia.forms import options_markup
+
+    owner = make_user("applicant@example.org")
+    consortium = make_consortium(owner)
+    client.force_login(owner)
+    options_markup.cache_clear()
+
+    for _view in range(2):
+        page = client.get(reverse("consortia:edit", args=[consortium.pk]), {"blank": 5})
+        assert page.content.decode().count('<option value="RO"') == 8
+    with translation.override("ro"):
+        romanian = reverse("consortia:edit", args=[consortium.pk])
+    assert client.get(romanian).status_code == 200
+
+    # Countries and regions, in English and in Romanian: four renderings for three pages.
+    assert options_markup.cache_info().misses == 4
+
+
+def test_option_labels_and_values_are_escaped_once():
+    from consortia.forms import options_markup
+
+    html = options_markup((("A & B", (('x"1', "<Sud>", "RO"),)),))
+
+    assert html == ('<optgroup label="A &amp; B"><option value="x&quot;1" data-country="RO">'
+                    "&lt;Sud&gt;</option></optgroup>")

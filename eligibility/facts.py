@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any, Literal, Mapping
 import zoneinfo
 
-from calls.models import Call, CallRule, Participation, Region
+from calls.models import Call, CallRule, Participation, Region, RegionAlias
 
 Role = Literal["coordinator", "beneficiary", "affiliated_entity", "associated_partner"]
 
@@ -116,9 +116,13 @@ class CallParameters:
     # False when only the deadline's day is known (``deadline`` is then that day at 00:00).
     deadline_hour_known: bool = True
     participation_on: date | None = None  # Call.participation_on
+    # The classification's other codes for its regions (``RegionAlias``), each with the code
+    # of the region it names.
+    region_aliases: Mapping[str, str] = field(default_factory=dict)
     rule_settings: Mapping[str, Any] = field(init=False, repr=False, compare=False)
     deadline_local: datetime = field(init=False, repr=False, compare=False)
     _by_strand: dict = field(init=False, repr=False, compare=False)
+    _by_region_code: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", ordered_rules(self.rules))
@@ -130,6 +134,10 @@ class CallParameters:
             self.deadline.astimezone(zoneinfo.ZoneInfo(self.deadline_timezone)),
         )
         object.__setattr__(self, "_by_strand", {None: self.rules})
+        object.__setattr__(self, "_by_region_code", {
+            region.code: (country, region)
+            for country, regions in self.regions.items() for region in regions
+        })
 
     @property
     def participation_date(self) -> date:
@@ -140,6 +148,14 @@ class CallParameters:
     @property
     def strand_codes(self) -> tuple[str, ...]:
         return tuple(strand.code for strand in self.strands)
+
+    def region_coded(self, code: str) -> tuple[str, QualifyingRegion] | None:
+        """The country and region of the classification that ``code`` names (a region's own
+        code before an alias), or None."""
+        found = self._by_region_code.get(code)
+        if found is None and code in self.region_aliases:
+            found = self._by_region_code.get(self.region_aliases[code])
+        return found
 
     def rules_for(self, strand: str | None) -> tuple[Any, ...]:
         """The rules a consortium of ``strand`` is checked by: the call's, each replaced by
@@ -206,6 +222,7 @@ def build_call_parameters(call: Call) -> CallParameters:
     }
     countries_with_regions: set[str] = set()
     regions_by_country: dict[str, list[QualifyingRegion]] = {}
+    aliases: dict[str, str] = {}
     classification = call.region_classification
     if classification is not None:
         regions = Region.objects.filter(classification=classification).order_by("code")
@@ -216,6 +233,10 @@ def build_call_parameters(call: Call) -> CallParameters:
             regions_by_country.setdefault(country, []).append(
                 QualifyingRegion(code, name, category)
             )
+        aliases = dict(
+            RegionAlias.objects.filter(region__classification=classification)
+            .values_list("code", "region__code")
+        )
     return CallParameters(
         reference=call.reference,
         title=call.title,
@@ -238,6 +259,7 @@ def build_call_parameters(call: Call) -> CallParameters:
         version=call.version,
         participation_pending=MappingProxyType(pending),
         deadline_hour_known=call.deadline_hour_known,
+        region_aliases=MappingProxyType(aliases),
         participation_on=call.participation_on,
     )
 

@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from calls.models import Call, Region, RegionAlias
 from eligibility.contract import InvalidRequest, check_request, parse_check_request
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +186,18 @@ def test_a_region_alias_gives_the_canonical_region_and_its_category():
     assert (member.country, member.region, member.region_category) == (
         "GR", "GR11", "less_developed"
     )
+
+
+def test_a_region_alias_added_later_counts_once_the_call_version_is_raised():
+    call = Call.objects.get(reference=ESCP_S3)
+    region = Region.objects.get(classification=call.region_classification, code="RO12")
+    parse_check_request(json.dumps(document()))  # the call's parameters are built and kept
+    RegionAlias.objects.create(region=region, code="RO99")
+
+    call.version_bump()
+
+    request = parse_check_request(json.dumps(with_member(2, country="RO", region="RO99")))
+    assert request.facts.members[2].region == "RO12"
 
 
 def test_a_region_without_country_gives_the_member_its_country():

@@ -28,8 +28,8 @@ def call_built_in_this_process():
 # Session, user, consortium, members, call, submissions, whether the user reviews submissions
 # (page header), the reviews and the history (what the rules read about the call is cached).
 CONSORTIUM_PAGE_QUERIES = 12
-# The call and the members' regions (what the rules read about the call is cached).
-API_CHECK_QUERIES = 6
+# The call (what the rules read about the call, its regions and their aliases, is cached).
+API_CHECK_QUERIES = 1
 # Session, user, reviewer role, the call choices of the filter form, the country of the
 # country filter, the totals and the page of rows (each with its latest review).
 REVIEW_QUEUE_QUERIES = 8

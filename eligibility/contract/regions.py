@@ -1,11 +1,9 @@
 """Each member's region, found in the call's region classification (aliases too)."""
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from calls import countries
-from calls.models import Region
 from eligibility.facts import CallParameters
 
 from .errors import Problem, quoted
@@ -22,7 +20,8 @@ class RegionFound:
 def region_lookup(
     params: CallParameters, members: list, failed: set
 ) -> tuple[list[Problem], dict[int, RegionFound]]:
-    """Find each member's region in the call's classification (aliases too), in one query."""
+    """Find each member's region in the call's classification (aliases too), among the
+    call's parameters (built once per version of the call: no query)."""
     wanted: dict[int, tuple[str, str | None]] = {}
     for index, member in enumerate(members):
         if not isinstance(member, dict) or ("members", index, "region") in failed:
@@ -39,24 +38,16 @@ def region_lookup(
     if params.classification_code is None:
         message = _("this call uses no region classification; leave the region out")
         return [Problem(("members", index, "region"), message) for index in wanted], {}
-    codes = {code for code, _country in wanted.values()}
-    rows = (
-        Region.objects.filter(classification__code=params.classification_code)
-        .filter(Q(code__in=codes) | Q(aliases__code__in=codes))
-        .values_list("code", "name", "category", "country_id", "aliases__code")
-    )
-    by_code: dict[str, RegionFound] = {}
-    for code, name, category, country, alias in rows:
-        region = RegionFound(code=code, name=name, category=category, country=country)
-        by_code[code] = region
-        if alias:
-            by_code.setdefault(alias, region)
     problems: list[Problem] = []
     found: dict[int, RegionFound] = {}
     for index, (code, country) in wanted.items():
-        region = by_code.get(code)
-        if region is not None and (country is None or region.country == country):
-            found[index] = region
+        coded = params.region_coded(code)
+        if coded is not None and country in {None, coded[0]}:
+            region_country, region = coded
+            found[index] = RegionFound(
+                code=region.code, name=region.name, category=region.category,
+                country=region_country,
+            )
             continue
         context = {"code": quoted(code), "classification": params.classification_code}
         if country:

@@ -26,7 +26,8 @@ def call_built_in_this_process():
     call_parameters(escp_call())
 
 # Session, user, consortium, members, call, submissions, whether the user reviews submissions
-# (page header), the reviews and the history (what the rules read about the call is cached).
+# (page header), the reviews (none read when nothing was submitted) and the history (what the
+# rules read about the call is cached).
 CONSORTIUM_PAGE_QUERIES = 12
 # The call (what the rules read about the call, its regions and their aliases, is cached).
 API_CHECK_QUERIES = 1
@@ -97,6 +98,18 @@ def test_the_consortium_page_makes_as_many_queries_for_30_members_as_for_3(clien
     ]
 
     assert counts[0] == counts[1]
+
+
+def test_the_page_of_a_consortium_never_submitted_reads_no_reviews(client):
+    owner = make_user()
+    client.force_login(owner)
+    consortium = make_consortium(owner, members=members(3))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("consortia:detail", args=[consortium.pk]))
+
+    assert response.status_code == 200
+    assert not [query for query in captured.captured_queries if "reviews_review" in query["sql"]]
 
 
 @pytest.mark.parametrize("member_count", [3, 30])

@@ -168,10 +168,14 @@ def consortium_record(consortium: Consortium, user=None) -> dict:
 
 
 @register.simple_tag
-def reviews_of(consortium: Consortium, submission=None, user=None) -> list[Review]:
+def reviews_of(consortium: Consortium, submission=None, user=None,
+               submissions=None) -> list[Review]:
     """``{% reviews_of consortium as reviews %}``: the reviews of ``consortium``'s submissions
     (or of ``submission`` only) that ``user`` may read, newest first, read once for every use
-    on the page."""
+    on the page. ``submissions``, the consortium's submissions when the page has read them,
+    spares the query when there are none (a consortium never submitted has no reviews)."""
+    if submissions is not None and not submissions:
+        return []
     reviews = Review.objects.filter(submission__consortium=consortium)
     if submission is not None:
         reviews = reviews.filter(submission=submission)

@@ -99,7 +99,9 @@ def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> Ch
     if ("call",) not in failed and isinstance(call_reference, str):
         reference = printable_reference(call_reference)
         if reference is not None:
-            call = Call.objects.by_reference(reference).first()
+            # Only what finds the call's cached parameters (see eligibility.cache): they carry
+            # everything else the check reads.
+            call = Call.objects.by_reference(reference).only("reference", "version").first()
         if call is None:
             problems.append(Problem(
                 ("call",), _("%(value)s is not a known call") % {"value": quoted(call_reference)}

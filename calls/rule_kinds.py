@@ -17,6 +17,10 @@ class RuleKinds(Protocol):
     def option_names(self, code: str) -> list[str] | None:
         """The options rule ``code`` takes; None for a code no rule has."""
 
+    def parameters_form(self, code: str) -> Any:
+        """The ``Parameters`` form class of rule ``code`` (its options' schema); None for a
+        code no rule has."""
+
     def option_problems(self, code: str, options: dict, not_known: list[str]) -> dict:
         """Every problem of ``options`` for rule ``code``, by option ("" for all of them)."""
 

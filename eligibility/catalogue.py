@@ -16,6 +16,10 @@ class RuleCatalogue:
         rule = RULES.get(code)
         return None if rule is None else list(rule.Parameters.base_fields)
 
+    def parameters_form(self, code: str):
+        rule = RULES.get(code)
+        return None if rule is None else rule.Parameters
+
     def option_problems(self, code: str, options: dict, not_known: list[str]) -> dict:
         return RULES[code].Parameters(options, not_known=not_known).option_problems()
 

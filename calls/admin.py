@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import RecordedInAdmin
@@ -26,7 +26,7 @@ from .admin_forms import (
     RuleKindForm,
     call_rule_form,
 )
-from .fixtures import call_fixtures_load
+from .fixtures import call_fixture_export, call_fixtures_load
 from .models import (
     Call,
     CallRule,
@@ -198,6 +198,12 @@ class CallRuleAdmin(RecordedInAdmin):
         call.version_bump()
 
 
+def fixture_response(calls, filename: str) -> HttpResponse:
+    response = HttpResponse(call_fixture_export(calls), content_type="application/json")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
 @admin.register(Call)
 class CallAdmin(RecordedInAdmin):
     change_list_template = "admin/calls/call/change_list.html"
@@ -249,8 +255,27 @@ class CallAdmin(RecordedInAdmin):
     def is_open_now(self, call: Call) -> bool:
         return call.is_open(timezone.now())
 
+    actions = ["export_fixture"]
+
+    @admin.action(description=_("Export the selected calls as a fixture"),
+                  permissions=["view"])
+    def export_fixture(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return fixture_response(queryset.order_by("reference"), "calls.json")
+
+    def export_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The call as a fixture file that loads back as it is."""
+        call = self.get_object(request, object_id)
+        if call is None or not self.has_view_permission(request, call):
+            raise Http404
+        return fixture_response([call], f"{call.reference}.json")
+
     def get_urls(self):
         return [
+            path(
+                "<path:object_id>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="calls_call_export",
+            ),
             path(
                 "load-fixture/",
                 self.admin_site.admin_view(self.load_fixture_view),

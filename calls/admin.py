@@ -24,6 +24,7 @@ from .admin_forms import (
     SOURCE,
     CallFixtureUploadForm,
     RuleKindForm,
+    SampleConsortiumForm,
     call_rule_form,
 )
 from .fixtures import call_fixture_export, call_fixtures_load
@@ -38,6 +39,7 @@ from .models import (
     RegionClassification,
     Strand,
 )
+from .rule_kinds import rule_kinds
 
 
 @admin.register(Programme)
@@ -269,8 +271,32 @@ class CallAdmin(RecordedInAdmin):
             raise Http404
         return fixture_response([call], f"{call.reference}.json")
 
+    def try_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Check a sample consortium against the call as it stands now, before it is used."""
+        call = self.get_object(request, object_id)
+        if call is None or not self.has_view_permission(request, call):
+            raise Http404
+        form = SampleConsortiumForm(request.POST or None, request.FILES or None)
+        result = {}
+        if form.is_bound and form.is_valid():
+            result = rule_kinds().sample_check(call, form.body())
+        return TemplateResponse(request, "admin/calls/call/try_consortium.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Try a consortium against %(call)s") % {"call": call.reference},
+            "opts": self.opts,
+            "original": call,
+            "form": form,
+            "report": result.get("report"),
+            "problems": result.get("problems"),
+        })
+
     def get_urls(self):
         return [
+            path(
+                "<path:object_id>/try/",
+                self.admin_site.admin_view(self.try_view),
+                name="calls_call_try",
+            ),
             path(
                 "<path:object_id>/export/",
                 self.admin_site.admin_view(self.export_view),

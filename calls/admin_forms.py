@@ -160,6 +160,39 @@ class RuleKindForm(forms.Form):
         self.fields["code"].choices = [("", "---------"), *rule_kinds().choices()]
 
 
+class SampleConsortiumForm(forms.Form):
+    """A sample consortium, pasted or uploaded, to check against a call before it is used."""
+
+    sample = forms.CharField(
+        label=_("Consortium (JSON)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "class": "vLargeTextField", "spellcheck": "false"}),
+        help_text=_('The JSON the API and the command line read: {"members": [...], '
+                    '"project": {...}}. Its "call" is not needed: this call is used.'),
+    )
+    sample_file = forms.FileField(
+        label=_("or a JSON file"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        upload, text = cleaned.get("sample_file"), cleaned.get("sample", "")
+        if upload is not None and upload.size > settings.CALL_FIXTURE_MAX_BYTES:
+            raise ValidationError(
+                _("The file is too large: %(size)s; at most %(limit)s is accepted."),
+                code="too_large", params={"size": filesizeformat(upload.size),
+                                          "limit": filesizeformat(settings.CALL_FIXTURE_MAX_BYTES)},
+            )
+        if upload is None and not text.strip():
+            raise ValidationError(_("Paste a consortium or choose a file."), code="required")
+        return cleaned
+
+    def body(self) -> bytes | str:
+        """The consortium's JSON as given: the file if there is one, else the text."""
+        upload = self.cleaned_data.get("sample_file")
+        return upload.read() if upload is not None else self.cleaned_data["sample"]
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -27,6 +27,10 @@ class RuleKinds(Protocol):
     def call_problems(self, rule: Any, call: Any) -> list[str]:
         """What ``call`` lacks for its stored ``rule`` to run."""
 
+    def sample_check(self, call: Any, body: bytes | str) -> dict:
+        """A consortium given as the JSON of the API/CLI checked against ``call`` as it
+        stands: ``{"report": ...}``, or ``{"problems": [...]}`` for input that is not one."""
+
     def call_page(self, call: Any) -> dict:
         """The call's rules and strands, explained, for the call's page."""
 

@@ -165,7 +165,9 @@ class SampleConsortiumForm(forms.Form):
 
     sample = forms.CharField(
         label=_("Consortium (JSON)"), required=False,
-        widget=forms.Textarea(attrs={"rows": 14, "class": "vLargeTextField", "spellcheck": "false"}),
+        widget=forms.Textarea(
+            attrs={"rows": 14, "class": "vLargeTextField", "spellcheck": "false"}
+        ),
         help_text=_('The JSON the API and the command line read: {"members": [...], '
                     '"project": {...}}. Its "call" is not needed: this call is used.'),
     )

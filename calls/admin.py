@@ -127,7 +127,7 @@ class CallRuleInline(admin.TabularInline):
     model = CallRule
     extra = 0
     fields = ["strand", "code", "severity", "reference", "options"]
-    readonly_fields = fields
+    readonly_fields = ["strand", "code", "severity", "reference", "options"]
     show_change_link = True
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -160,7 +160,7 @@ class CallRuleAdmin(RecordedInAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        form = self._get_form_for_get_fields(request, obj)
+        form = self.get_form(request, obj)
         return [
             (None, {"fields": [
                 "call", "code", "strand", "severity", "reference", "reference_ro", "source",

@@ -2,6 +2,7 @@
 import copy
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -39,10 +40,17 @@ class CallRuleAdminForm(forms.ModelForm):
         if not self.instance.pk:
             self.fields["call"].initial = self.call_id
         call_id = self.instance.call_id if self.instance.pk else self.initial.get("call")
-        self.fields["strand"].queryset = Strand.objects.filter(call_id=call_id or None)
-        options, provenance = self.instance.options or {}, self.instance.provenance or {}
+        strand = cast(forms.ModelChoiceField, self.fields["strand"])
+        strand.queryset = (
+            Strand.objects.filter(call_id=call_id) if call_id else Strand.objects.none()
+        )
+        options = self.instance.options if isinstance(self.instance.options, dict) else {}
+        provenance = (
+            self.instance.provenance if isinstance(self.instance.provenance, dict) else {}
+        )
         for name in self.option_names:
-            entry = provenance.get(name) if isinstance(provenance.get(name), dict) else {}
+            given = provenance.get(name)
+            entry = given if isinstance(given, dict) else {}
             self.initial.setdefault(OPTION + name, options.get(name))
             self.initial.setdefault(BASIS + name, entry.get("basis", ""))
             self.initial.setdefault(SOURCE + name, entry.get("source", ""))
@@ -117,7 +125,7 @@ def _as_json(field: forms.Field, value):
     if value is None or (isinstance(value, (str, list, tuple, set, frozenset)) and not value):
         return None
     if isinstance(value, (set, frozenset)):
-        return [code for code, _label in field.choices if code in value]
+        return [code for code, _label in getattr(field, "choices", ()) if code in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
@@ -157,7 +165,8 @@ class RuleKindForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = [("", "---------"), *rule_kinds().choices()]
+        code = cast(forms.ChoiceField, self.fields["code"])
+        code.choices = [("", "---------"), *rule_kinds().choices()]
 
 
 class SampleConsortiumForm(forms.Form):

@@ -33,7 +33,7 @@ def call_text(text: object, text_ro: object = None) -> SafeString:
     Romanian version when the call has one; else the English text, marked as English on
     pages in another language."""
     if text_ro and _page_language() == "ro":
-        return conditional_escape(text_ro)
+        return conditional_escape(str(text_ro))
     return in_language(text, CALL_TEXT_LANGUAGE)
 
 

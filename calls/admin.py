@@ -129,6 +129,7 @@ class CallRuleInline(admin.TabularInline):
     fields = ["strand", "code", "severity", "reference", "options"]
     readonly_fields = ["strand", "code", "severity", "reference", "options"]
     show_change_link = True
+    can_delete = False  # on the rule's own page, like every change to it
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # a rule is added in two steps: its kind, then its options

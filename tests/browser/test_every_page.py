@@ -72,6 +72,10 @@ def pages_of(role: str, language: str, keys: dict) -> list[Shown]:
             Shown("home", at("calls:home")),
             Shown("call", at("calls:detail", PRACTICE_CALL)),
             Shown("call-rules", at("eligibility:call_rules", PRACTICE_CALL)),
+            # A closed call with fifteen strands, provisional facts and facts not known.
+            Shown("call-with-strands", at("calls:detail", "SMP-COSME-2021-CLUSTER-01")),
+            Shown("call-with-strands-rules",
+                  at("eligibility:call_rules", "SMP-COSME-2021-CLUSTER-01")),
             Shown("rule-kinds", at("eligibility:rule_kinds")),
             Shown("signup", at("accounts:signup")),
             Shown("login", at("login")),

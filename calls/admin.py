@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from audit.admin import RecordedInAdmin
 
@@ -300,7 +301,7 @@ class CallAdmin(RecordedInAdmin):
             ),
             path(
                 "<path:object_id>/export/",
-                self.admin_site.admin_view(self.export_view),
+                self.admin_site.admin_view(require_safe(self.export_view)),
                 name="calls_call_export",
             ),
             path(

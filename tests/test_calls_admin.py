@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 ESCP_S3_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "calls" / "escp_s3_2017.json"
 LOAD_URL = reverse("admin:calls_call_load_fixture")
-MODELS = [Programme, Country, Participation, RegionClassification, Region, Call]
+MODELS = [Programme, Country, Participation, RegionClassification, Region, Call, CallRule]
 
 
 def new_call_fixture(reference: str, **changes) -> list[dict]:

@@ -371,3 +371,15 @@ def test_a_rule_in_the_admin_offers_only_its_own_calls_strands(admin_client):
     html = response.content.decode()
     assert "Its own strand" in html and "Another call&#x27;s strand" not in html
     assert "Another call's strand" not in html
+
+
+def test_a_second_rule_of_the_same_kind_for_the_call_is_refused_on_the_form(admin_client):
+    rule = CallRule.objects.get(call__reference="COS-CLUSTPARTNS-2017-3-02", code="max_grant")
+    url = reverse("admin:calls_callrule_add") + f"?call={rule.call_id}&code=max_grant"
+    count = CallRule.objects.count()
+
+    response = admin_client.post(url, rule_form_data(rule))
+
+    assert response.status_code == 200
+    assert "The call already has this rule." in str(response.context["adminform"].form.errors)
+    assert CallRule.objects.count() == count

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.dateparse import parse_datetime
 
@@ -170,6 +173,26 @@ def call_fixtures_load(
     if not report.ok:
         report.created, report.updated, report.unchanged, report.removed = [], [], [], []
     return report
+
+
+def call_fixture_export(calls: Iterable[Call]) -> str:
+    """The calls with their strands and rules as a call fixture, as ``call_fixtures_load``
+    reads it: natural keys, dates and times in each call's own time zone."""
+    objects: list[dict] = []
+    for call in calls:
+        zone = ZoneInfo(call.deadline_timezone)
+        instances = [call, *call.strands.order_by("pk"), *call.rules.order_by("pk")]
+        for entry in serializers.serialize(
+            "python", instances, use_natural_foreign_keys=True, use_natural_primary_keys=True,
+        ):
+            entry["fields"] = {
+                name: value.astimezone(zone).isoformat() if isinstance(value, datetime)
+                else value
+                for name, value in entry["fields"].items()
+                if name != "version"  # a stamp of this database, not a fact of the call
+            }
+            objects.append(entry)
+    return json.dumps(objects, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1) + "\n"
 
 
 def reference_fixture_paths() -> list[Path]:

@@ -17,11 +17,19 @@ class RuleKinds(Protocol):
     def option_names(self, code: str) -> list[str] | None:
         """The options rule ``code`` takes; None for a code no rule has."""
 
+    def parameters_form(self, code: str) -> Any:
+        """The ``Parameters`` form class of rule ``code`` (its options' schema); None for a
+        code no rule has."""
+
     def option_problems(self, code: str, options: dict, not_known: list[str]) -> dict:
         """Every problem of ``options`` for rule ``code``, by option ("" for all of them)."""
 
     def call_problems(self, rule: Any, call: Any) -> list[str]:
         """What ``call`` lacks for its stored ``rule`` to run."""
+
+    def sample_check(self, call: Any, body: bytes | str) -> dict:
+        """A consortium given as the JSON of the API/CLI checked against ``call`` as it
+        stands: ``{"report": ...}``, or ``{"problems": [...]}`` for input that is not one."""
 
     def call_page(self, call: Any) -> dict:
         """The call's rules and strands, explained, for the call's page."""

@@ -369,6 +369,8 @@ def _outcomes_in_every_language(consortium: Consortium, now: datetime) -> tuple[
             language: {
                 "message": str(worded.outcomes[position].message),
                 "hint": str(worded.outcomes[position].hint),
+                "reference": worded.outcomes[position].reference,
+                "reference_language": worded.outcomes[position].reference_language,
             }
             for language, worded in reports.items()
         }

@@ -29,6 +29,7 @@ class Outcome:
     reference: str = ""
     hint: str = ""
     provisional: list[str] = field(default_factory=list)
+    reference_language: str = "en"  # the call's own text is English; "ro" for its translation
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 import pytest
 
 from audit.models import Event
+from calls.models import Call
 from consortia.models import Consortium, Member, Submission
 from reviews.models import Review
 from tests.consortium_factories import ESCP_S3, make_consortium, make_user
@@ -107,6 +108,15 @@ admin:calls_call_load_fixture         -        GET     admin-login  admin-login 
 admin:calls_call_load_fixture         -        POST    admin-login  admin-login  admin-login  admin-login  admin-login  200
 admin:calls_call_changelist           -        GET     admin-login  admin-login  admin-login  admin-login  admin-login  200
 admin:calls_call_changelist           -        POST    admin-login  admin-login  admin-login  admin-login  admin-login  200
+admin:calls_call_export(object_id)    a        GET     admin-login  admin-login  admin-login  admin-login  admin-login  200
+admin:calls_call_export(object_id)    a        POST    admin-login  admin-login  admin-login  admin-login  admin-login  405
+admin:calls_call_export(object_id)    missing  GET     admin-login  admin-login  admin-login  admin-login  admin-login  404
+admin:calls_call_try(object_id)       a        GET     admin-login  admin-login  admin-login  admin-login  admin-login  200
+admin:calls_call_try(object_id)       a        POST    admin-login  admin-login  admin-login  admin-login  admin-login  200
+admin:calls_call_try(object_id)       missing  GET     admin-login  admin-login  admin-login  admin-login  admin-login  404
+# Adding a rule: without a call and a kind of rule, the page asking for them.
+admin:calls_callrule_add              -        GET     admin-login  admin-login  admin-login  admin-login  admin-login  200
+admin:calls_callrule_add              -        POST    admin-login  admin-login  admin-login  admin-login  admin-login  200
 calls:home                            -        GET     200          200          200          200          200          200
 calls:home                            -        POST    405          405          405          405          405          405
 calls:detail(reference)               a        GET     200          200          200          200          200          200
@@ -291,6 +301,13 @@ class World:
             ("reviews:detail(pk)", "a"): {"pk": a.pk},
             ("reviews:detail(pk)", "b"): {"pk": b.pk},
             ("reviews:detail(pk)", "missing"): {"pk": MISSING_ID},
+            **{
+                (f"admin:calls_call_{view}(object_id)", variant): {"object_id": object_id}
+                for view in ("export", "try")
+                for variant, object_id in (
+                    ("a", Call.objects.get(reference=ESCP_S3).pk), ("missing", MISSING_ID),
+                )
+            },
         }
         if (route_key, variant) in table:
             return table[(route_key, variant)]
@@ -383,7 +400,8 @@ def test_every_url_gives_each_kind_of_user_the_expected_status(world):
 # POST runs the list's actions). Every other view only reads, and refuses a POST (405).
 ACTING_ON_POST = {
     "eligibility_api:eligibility_check", "admin:calls_call_load_fixture",
-    "admin:calls_call_changelist", "accounts:signup", "accounts:activate",
+    "admin:calls_call_changelist", "admin:calls_call_try", "admin:calls_callrule_add",
+    "accounts:signup", "accounts:activate",
     "accounts:password_reset", "accounts:profile", "login", "logout", "password_change", "password_reset",
     "password_reset_confirm", "consortia:create", "consortia:edit",
     "consortia:submit", "consortia:withdraw", "consortia:members_import",

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 import pytest
 
-from calls.admin_forms import CallRuleAdminForm
+from calls.admin_forms import call_rule_form
 from calls.models import (
     Call,
     CallRule,
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 ESCP_S3_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "calls" / "escp_s3_2017.json"
 LOAD_URL = reverse("admin:calls_call_load_fixture")
-MODELS = [Programme, Country, Participation, RegionClassification, Region, Call]
+MODELS = [Programme, Country, Participation, RegionClassification, Region, Call, CallRule]
 
 
 def new_call_fixture(reference: str, **changes) -> list[dict]:
@@ -86,24 +86,142 @@ def test_admin_search_finds_what_it_should(admin_client, model, query):
 
 
 def rule_form_data(rule: CallRule, **changes) -> dict:
+    """What the rule's admin page posts for ``rule`` as stored, with ``changes``."""
     data = {
-        "code": rule.code, "severity": rule.severity, "reference": rule.reference,
-        "reference_ro": rule.reference_ro, "source": rule.source,
-        "options": json.dumps(rule.options), "provenance": json.dumps(rule.provenance),
+        "strand": rule.strand_id or "", "severity": rule.severity,
+        "reference": rule.reference, "reference_ro": rule.reference_ro, "source": rule.source,
     }
+    for name, value in rule.options.items():
+        data[f"option_{name}"] = "" if value is None else value
+        data[f"basis_{name}"] = rule.provenance[name]["basis"]
+        data[f"source_{name}"] = rule.provenance[name]["source"]
     return {**data, **changes}
+
+
+def bound_rule_form(rule: CallRule, data: dict):
+    return call_rule_form(rule.code)(data=data, instance=rule)
+
+
+def test_the_rule_form_has_a_field_per_parameter_of_its_rule_class():
+    form = call_rule_form("max_grant")
+
+    assert {"option_minimum", "basis_minimum", "source_minimum", "option_maximum",
+            "basis_maximum", "source_maximum"} <= set(form.base_fields)
+    assert "options" not in form.base_fields and "provenance" not in form.base_fields
 
 
 def test_the_rule_form_keeps_stored_options_and_checks_them_as_a_fixture_load_does():
     rule = CallRule.objects.get(call__reference="COS-CLUSTER-2018-03-02",
                                 code="organisation_types")
-    assert CallRuleAdminForm(data=rule_form_data(rule), instance=rule).is_valid()
+    form = bound_rule_form(rule, rule_form_data(rule))
+    assert form.is_valid(), form.errors
+    assert form.instance.options == rule.options
+    assert form.instance.provenance == rule.provenance
 
-    broken = rule_form_data(rule, options=json.dumps({"accepted": ["guild"]}))
-    bound = CallRuleAdminForm(data=broken, instance=rule)
+    broken = bound_rule_form(rule, rule_form_data(rule, option_accepted=["guild"]))
 
-    assert not bound.is_valid()
-    assert "options.accepted" in str(bound.errors) and "guild" in str(bound.errors)
+    assert not broken.is_valid()
+    assert "guild" in str(broken.errors["option_accepted"])
+
+
+def test_the_rule_form_names_every_problem_at_once_on_its_field():
+    rule = CallRule.objects.get(call__reference="COS-CLUSTPARTNS-2017-3-02", code="max_grant")
+    name = next(iter(rule.options))
+    data = rule_form_data(rule, **{
+        f"option_{name}": "", f"basis_{name}": "secondary", f"source_{name}": "",
+        "reference": "",
+    })
+
+    form = bound_rule_form(rule, data)
+
+    assert not form.is_valid()
+    assert "reference" in form.errors
+    assert "Give a minimum, a maximum or both" in str(form.non_field_errors())
+    assert "say where a secondary fact comes from" in str(form.errors[f"source_{name}"])
+
+
+def test_a_value_not_known_is_stored_null_and_a_known_one_is_refused_as_not_known():
+    rule = CallRule.objects.get(call__reference="COS-CLUSTPARTNS-2017-3-02", code="max_grant")
+    name = next(iter(rule.options))
+    not_known = {f"option_{name}": "", f"basis_{name}": "not_known", f"source_{name}": ""}
+
+    form = bound_rule_form(rule, rule_form_data(rule, **not_known))
+    assert form.is_valid(), form.errors
+    assert form.instance.options[name] is None
+
+    given = bound_rule_form(rule, rule_form_data(rule, **{**not_known, f"option_{name}": "9"}))
+    assert not given.is_valid()
+    assert "a value not known is written null" in str(given.errors)
+
+
+def test_editing_a_rule_in_the_admin_saves_its_options_and_raises_the_calls_version(
+    admin_client,
+):
+    rule = CallRule.objects.get(call__reference="COS-CLUSTPARTNS-2017-3-02", code="max_grant")
+    version = rule.call.version
+    name = next(iter(rule.options))
+    url = reverse("admin:calls_callrule_change", args=[rule.pk])
+
+    response = admin_client.post(url, rule_form_data(rule, **{f"option_{name}": "123456.00"}))
+
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.options[name] == "123456.00"
+    assert Call.objects.get(pk=rule.call_id).version == version + 1
+
+
+def test_a_refused_rule_changes_nothing_and_the_page_names_the_problem(admin_client):
+    rule = CallRule.objects.get(call__reference="COS-CLUSTPARTNS-2017-3-02", code="max_grant")
+    before = database_state()
+    name = next(iter(rule.options))
+    url = reverse("admin:calls_callrule_change", args=[rule.pk])
+
+    response = admin_client.post(url, rule_form_data(rule, **{f"option_{name}": "-5"}))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert database_state() == before
+
+
+def test_adding_a_rule_first_asks_its_kind_then_shows_its_parameters(admin_client):
+    call = Call.objects.get(reference="COS-CLUSTPARTNS-2017-3-02")
+    add_url = reverse("admin:calls_callrule_add")
+
+    first = admin_client.get(add_url, {"call": call.pk})
+    assert "form" in first.context and "code" in first.context["form"].fields
+    second = admin_client.get(add_url, {"call": call.pk, "code": "min_members_of_type"})
+    form = second.context["adminform"].form
+    assert form.code == "min_members_of_type"
+    assert "option_minimum" in form.fields
+
+
+def test_a_rule_added_in_the_admin_is_stored_with_its_options_and_provenance(admin_client):
+    call = Call.objects.get(reference="COS-CLUSTPARTNS-2017-3-02")
+    call.rules.filter(code="min_entities").delete()
+    version = Call.objects.get(pk=call.pk).version
+    url = reverse("admin:calls_callrule_add") + f"?call={call.pk}&code=min_entities"
+    form = admin_client.get(url).context["adminform"].form
+    data = {"severity": "blocking", "reference": "Call text §6.1",
+            "reference_ro": "Textul apelului §6.1", "source": "call text",
+            "option_minimum": "3", "basis_minimum": "official", "source_minimum": "§6.1"}
+    for name in form.option_names:
+        if name != "minimum" and form.fields[f"option_{name}"].initial is None:
+            data[f"basis_{name}"] = ""
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    rule = call.rules.get(code="min_entities", strand=None)
+    assert rule.options["minimum"] == 3
+    assert rule.provenance["minimum"] == {"basis": "official", "source": "§6.1"}
+    assert Call.objects.get(pk=call.pk).version == version + 1
+
+
+def test_an_unknown_kind_of_rule_asks_for_the_kind_again(admin_client):
+    response = admin_client.get(reverse("admin:calls_callrule_add"), {"code": "no_such_rule"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
 
 
 def test_call_changelist_offers_fixture_loading_to_those_allowed(admin_client):
@@ -229,12 +347,11 @@ def test_saving_a_call_in_the_admin_raises_its_version(admin_client):
     )
     data.pop("deadline", None)
     data.pop("questions_deadline", None)
-    for prefix, rows in (("strands", []), ("rules", list(call.rules.all()))):
-        data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)})
-        for index, rule in enumerate(rows):
-            data.update({f"{prefix}-{index}-{key}": value
-                         for key, value in rule_form_data(rule).items()})
-            data.update({f"{prefix}-{index}-id": rule.pk, f"{prefix}-{index}-call": call.pk})
+    rules = list(call.rules.all())
+    data.update({"strands-TOTAL_FORMS": 0, "strands-INITIAL_FORMS": 0,
+                 "rules-TOTAL_FORMS": len(rules), "rules-INITIAL_FORMS": len(rules)})
+    for index, rule in enumerate(rules):
+        data.update({f"rules-{index}-id": rule.pk, f"rules-{index}-call": call.pk})
 
     response = admin_client.post(url, data)
 
@@ -248,8 +365,21 @@ def test_a_rule_in_the_admin_offers_only_its_own_calls_strands(admin_client):
     call = Call.objects.get(reference="COS-CLUSTER-2018-03-02")
     call.strands.create(code="1", title="Its own strand")
 
-    response = admin_client.get(reverse("admin:calls_call_change", args=[call.pk]))
+    rule = call.rules.first()
+    response = admin_client.get(reverse("admin:calls_callrule_change", args=[rule.pk]))
 
     html = response.content.decode()
     assert "Its own strand" in html and "Another call&#x27;s strand" not in html
     assert "Another call's strand" not in html
+
+
+def test_a_second_rule_of_the_same_kind_for_the_call_is_refused_on_the_form(admin_client):
+    rule = CallRule.objects.get(call__reference="COS-CLUSTPARTNS-2017-3-02", code="max_grant")
+    url = reverse("admin:calls_callrule_add") + f"?call={rule.call_id}&code=max_grant"
+    count = CallRule.objects.count()
+
+    response = admin_client.post(url, rule_form_data(rule))
+
+    assert response.status_code == 200
+    assert "The call already has this rule." in str(response.context["adminform"].form.errors)
+    assert CallRule.objects.count() == count

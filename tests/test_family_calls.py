@@ -39,7 +39,9 @@ def test_each_family_call_is_loaded_closed_with_its_strands_in_order(reference):
     assert not call.is_open()
     assert list(call.strands.values_list("code", flat=True)) == FAMILY[reference][1]
     assert all(call.strands.values_list("title_ro", flat=True))
-    assert call.sources and call.gaps and call.title_ro
+    assert call.sources and call.gaps
+    # No Romanian text of these calls is in our reference: no Romanian title is made up.
+    assert call.title_ro == ""
 
 
 @pytest.mark.parametrize("reference", sorted(FAMILY))

@@ -15,19 +15,33 @@ register = template.Library()
 CALL_TEXT_LANGUAGE = "en"
 
 
+def _page_language() -> str:
+    return (get_language() or "").split("-")[0]
+
+
 def in_language(text: object, language: str | None) -> SafeString:
     """``text`` in a ``<span lang>`` when ``language`` is not the page's, escaped."""
-    page_language = (get_language() or "").split("-")[0]
-    if text in (None, "") or not language or language.split("-")[0] == page_language:
+    if text in (None, "") or not language or language.split("-")[0] == _page_language():
         shown = "" if text is None else text if isinstance(text, str) else str(text)
         return conditional_escape(shown)
     return format_html('<span lang="{}">{}</span>', language, text)
 
 
 @register.filter
-def call_text(text: object) -> SafeString:
-    """``{{ call.title|call_text }}``: a text of the call, marked as English on other pages."""
+def call_text(text: object, text_ro: object = None) -> SafeString:
+    """``{{ call.title|call_text:call.title_ro }}``: a text of the call. On Romanian pages its
+    Romanian version when the call has one; else the English text, marked as English on
+    pages in another language."""
+    if text_ro and _page_language() == "ro":
+        return conditional_escape(str(text_ro))
     return in_language(text, CALL_TEXT_LANGUAGE)
+
+
+@register.filter
+def call_text_in(text: object, language: object = None) -> SafeString:
+    """``{{ outcome.reference|call_text_in:outcome.reference_language }}``: a text of the call
+    already chosen for the page, marked with the language it is in (English if not said)."""
+    return in_language(text, str(language or CALL_TEXT_LANGUAGE))
 
 
 @register.filter

@@ -57,15 +57,24 @@ def to_json(payload: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def check_request(body: bytes | str, *, now: datetime | None = None) -> Report:
-    """Check the consortium described by the JSON ``body``; raise InvalidRequest if invalid."""
-    request = parse_check_request(body, now=now)
+def check_request(
+    body: bytes | str, *, now: datetime | None = None, call: Call | None = None
+) -> Report:
+    """Check the consortium described by the JSON ``body``; raise InvalidRequest if invalid.
+
+    With ``call``, the consortium is checked against that call, whatever ``body`` names."""
+    request = parse_check_request(body, now=now, call=call)
     return evaluate(request.facts, request.params, as_of=request.as_of)
 
 
-def parse_check_request(body: bytes | str, *, now: datetime | None = None) -> CheckRequest:
-    """Read and validate a check request, reporting every problem at once."""
+def parse_check_request(
+    body: bytes | str, *, now: datetime | None = None, call: Call | None = None
+) -> CheckRequest:
+    """Read and validate a check request, reporting every problem at once; with ``call``,
+    for that call whatever the request names."""
     document = read_json(body)
+    if call is not None:
+        document["call"] = call.reference
     members = document.get("members")
     if isinstance(members, list) and len(members) > MAX_MEMBERS:
         # Refused before validating each member: no document needs that many.

@@ -138,6 +138,8 @@ class Rule:
             )
         else:
             outcome = self.evaluate(facts, params, as_of)
+        if self.reference_ro and current_language() == "ro":
+            outcome.reference_language = "ro"
         sources = self.provisional_sources(params)
         if sources:
             # Beside any the rule found in the facts themselves (a country's participation).

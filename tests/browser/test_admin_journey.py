@@ -29,7 +29,7 @@ def call_fixture(min_countries: int = 3, **changes) -> list[dict]:
     objects = json.loads(SEED_CALL_FILE.read_text())
     deadline = (timezone.now() + timedelta(weeks=8)).replace(microsecond=0)
     objects[0]["fields"].update(
-        reference=REFERENCE, alternative_reference="", title=TITLE, short_name="",
+        reference=REFERENCE, alternative_reference="", title=TITLE, title_ro="", short_name="",
         programme=[PRACTICE_PROGRAMME], deadline=deadline.isoformat(), questions_deadline=None,
         **changes,
     )

@@ -43,8 +43,30 @@ from .models import (
 from .rule_kinds import rule_kinds
 
 
+class ReadByEveryCallAdmin(admin.ModelAdmin):
+    """Reference data the rules of every call read (programmes, countries and their
+    participation, regions): a change made here marks every call as changed, so that no process
+    goes on checking with what it cached before."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Call.objects.versions_bump()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        Call.objects.versions_bump()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Call.objects.versions_bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        Call.objects.versions_bump()
+
+
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ReadByEveryCallAdmin):
     list_display = ["code", "name", "starts_on", "ends_on", "legal_basis"]
     search_fields = ["code", "name"]
 
@@ -56,7 +78,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ReadByEveryCallAdmin):
     list_display = ["code", "name", "localized_name", "nuts_prefix"]
     list_filter = ["participations__programme", "participations__basis", "participations__status"]
     search_fields = ["code", "name"]
@@ -72,7 +94,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(ReadByEveryCallAdmin):
     list_display = ["country", "programme", "basis", "starts_on", "ends_on"]
     list_filter = ["programme", "basis"]
     list_select_related = ["country", "programme"]
@@ -86,7 +108,7 @@ class RegionCount(TypedDict):
 
 
 @admin.register(RegionClassification)
-class RegionClassificationAdmin(admin.ModelAdmin):
+class RegionClassificationAdmin(ReadByEveryCallAdmin):
     list_display = ["code", "name", "nuts_version", "legal_basis", "region_count"]
     search_fields = ["code", "name", "legal_basis"]
 
@@ -107,7 +129,7 @@ class RegionAliasInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadByEveryCallAdmin):
     list_display = ["code", "name", "country", "category", "classification"]
     list_filter = ["classification", "category", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country", "classification"]

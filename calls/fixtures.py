@@ -612,14 +612,14 @@ def _bump_versions(entries: list[FixtureEntry], report: LoadReport) -> None:
     """Raise the version of every call that changed; of every call, when reference data did."""
     changed = [entry for entry in entries if entry.outcome in {"created", "updated"}]
     if any(entry.label in REFERENCE_MODELS for entry in changed):
-        Call.objects.update(version=models.F("version") + 1)
+        Call.objects.versions_bump()
         return
     references = {
         entry.raw["fields"]["reference"] if entry.label == "calls.call"
         else entry.raw["fields"]["call"][0]
         for entry in changed
     } | {label.split()[1] for label in report.removed}
-    Call.objects.filter(reference__in=references).update(version=models.F("version") + 1)
+    Call.objects.filter(reference__in=references).versions_bump()
 
 
 def _record_call_changes(entries: list[FixtureEntry], report: LoadReport, actor) -> None:

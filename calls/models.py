@@ -464,6 +464,11 @@ class RegionAlias(models.Model):
 
 
 class CallQuerySet(models.QuerySet):
+    def versions_bump(self) -> int:
+        """Mark these calls as changed, for every process that cached what their rules read
+        (see ``Call.version``)."""
+        return self.update(version=models.F("version") + 1)
+
     def by_reference(self, reference: str):
         """The call with this reference or its alternative spelling (case-insensitive)."""
         reference = reference.strip().upper()
@@ -646,7 +651,7 @@ class Call(models.Model):
 
     def version_bump(self) -> None:
         """Mark the call as changed, for every process that cached what its rules read."""
-        Call.objects.filter(pk=self.pk).update(version=models.F("version") + 1)
+        Call.objects.filter(pk=self.pk).versions_bump()
 
     def parameters(self) -> dict:
         """Everything the rules read about the call, as plain JSON-ready data."""

@@ -383,3 +383,45 @@ def test_a_second_rule_of_the_same_kind_for_the_call_is_refused_on_the_form(admi
     assert response.status_code == 200
     assert "The call already has this rule." in str(response.context["adminform"].form.errors)
     assert CallRule.objects.count() == count
+
+
+def iceland_in_cosme() -> Participation:
+    return Participation.objects.get(programme__code="cosme", country_id="IS")
+
+
+def test_a_participation_removed_in_the_admin_is_seen_by_the_next_check(admin_client):
+    from eligibility.cache import cached_call_parameters
+
+    call = Call.objects.get(reference="COS-CLUSTPARTNS-2017-3-02")
+    assert "IS" in cached_call_parameters(call).eligible_countries
+    participation = iceland_in_cosme()
+
+    response = admin_client.post(
+        reverse("admin:calls_participation_delete", args=[participation.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert "IS" not in cached_call_parameters(
+        Call.objects.get(pk=call.pk)
+    ).eligible_countries
+
+
+def test_a_participation_changed_in_the_admin_marks_every_call_as_changed(admin_client):
+    versions = dict(Call.objects.values_list("reference", "version"))
+    participation = iceland_in_cosme()
+    url = reverse("admin:calls_participation_change", args=[participation.pk])
+    data = {
+        "programme": participation.programme_id, "country": participation.country_id,
+        "basis": participation.basis, "starts_on": participation.starts_on.isoformat(),
+        "ends_on": "2017-12-31", "status": participation.status,
+        "source": participation.source,
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert iceland_in_cosme().ends_on.isoformat() == "2017-12-31"
+    assert all(
+        version > versions[reference]
+        for reference, version in Call.objects.values_list("reference", "version")
+    )

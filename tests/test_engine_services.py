@@ -75,8 +75,8 @@ def test_the_snapshot_takes_one_query_and_keeps_member_facts(
 def test_the_call_parameters_are_built_once_per_process_and_version(django_assert_num_queries):
     cache.clear()
     call = Call.objects.get(reference=ESCP_S3)
-    # The call, its rules, its strands, the countries taking part, the regions.
-    with django_assert_num_queries(5):
+    # The call, its rules, its strands, the countries taking part, the regions, their aliases.
+    with django_assert_num_queries(6):
         params = call_parameters(call)
     with django_assert_num_queries(0):
         assert call_parameters(call) is params
@@ -113,7 +113,7 @@ def test_two_processes_each_rebuild_once_after_a_version_bump(django_assert_num_
 
     Call.objects.get(reference=ESCP_S3).version_bump()  # a fixture load, elsewhere
     call = Call.objects.get(reference=ESCP_S3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         rebuilt = call_parameters(call)
     assert rebuilt.version == first_process.version + 1
     again = Call.objects.get(reference=ESCP_S3)

@@ -75,13 +75,9 @@ def create(request: HttpRequest, reference: str | None = None) -> HttpResponse:
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    consortium = get_object_or_404(
-        Consortium.objects.owned_by(request.user).select_related("call", "call__programme"),
-        pk=pk,
-    )
-    if not consortium.is_editable:
-        messages.error(request, str(services.ConsortiumNotEditable()))
-        return redirect("consortia:detail", pk=consortium.pk)
+    consortium = _editable_or_redirect(request, pk)
+    if isinstance(consortium, HttpResponse):
+        return consortium
     return _consortium_form_page(request, consortium)
 
 

@@ -12,51 +12,28 @@ from django.utils.translation import gettext_lazy
 from ..facts import CENT
 from ..outcomes import Status
 from ..wording import _, both, money, per_call, percent
-from .amounts import AmountInRange
+from .amounts import MaxGrant
 from .base import Rule, RuleParameters
 
 
-class MinGrant(AmountInRange):
+class MinGrant(MaxGrant):
     """The requested EU grant is at least the call's minimum per project.
 
     A minimum stated on its own, so that a call whose maximum is known and whose minimum is
     not checks the one and shows the other as not checked. Its source: CALLS.md §7.2, where
     a secondary summary of COS-CLUSINT-2016-03-01 leaves strand 2's minimum not known.
+    Its words are the grant range's, with a minimum alone.
     """
 
     code = "min_grant"
     title = gettext_lazy("Minimum grant")
     order = 71
-    amount = "requested_grant"
 
     class Parameters(RuleParameters):
         minimum = forms.DecimalField(
             label=gettext_lazy("minimum (EUR)"), max_digits=14, decimal_places=2,
             min_value=Decimal("0.01"),
             help_text=gettext_lazy("The smallest EU grant the call accepts per project."),
-        )
-
-    def missing_message(self):
-        return _("The requested grant is not given.")
-
-    def missing_hint(self):
-        return _("Give the EU grant you request.")
-
-    def within_message(self):
-        return _("The requested grant of %(grant)s is at least the minimum of %(minimum)s.")
-
-    def below_message(self):
-        return _(
-            "The requested grant of %(grant)s is below the minimum of %(minimum)s by "
-            "%(shortfall)s."
-        )
-
-    def below_hint(self):
-        return _("Raise the requested grant to at least %(minimum)s.")
-
-    def explain(self, params):
-        return _("The EU grant requested must be at least %(minimum)s per project.") % (
-            self.limits_text(params)
         )
 
 

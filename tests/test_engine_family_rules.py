@@ -251,6 +251,14 @@ def test_a_call_cannot_give_an_exclusion_another_consequence_than_the_law(code, 
     assert configured(code, severity=right).call_problems(call=None) == []
 
 
+def test_what_a_call_lacks_for_a_rule_is_said_in_the_reader_s_language():
+    with translation.override("ro"):
+        problems = configured("excluded_ru_public_control", severity="advisory").call_problems(
+            call=None
+        )
+    assert problems == ["consecința prevăzută de lege face ca această regulă să fie eliminatorie."]
+
+
 # Participation signed or being negotiated ----------------------------------------------------
 
 UKRAINIAN = replace(GERMAN, name="Cluster Kyiv", country="UA", region=None)

@@ -151,7 +151,7 @@ class MaxGrant(AmountInRange):
     def call_problems(self, call) -> list[str]:
         high = self.options.get("maximum")
         if high is not None and high > call.total_budget:
-            return ["the maximum grant cannot exceed the total budget."]
+            return [_("the maximum grant cannot exceed the total budget.")]
         return []
 
 

@@ -185,5 +185,5 @@ class MinCountries(Rule):
     def call_problems(self, call) -> list[str]:
         entities = call.rule_options("min_entities").get("minimum")
         if entities is not None and self.options["minimum"] > entities:
-            return ["there cannot be more countries than entities (min_entities)."]
+            return [_("there cannot be more countries than entities (min_entities).")]
         return []

@@ -54,7 +54,9 @@ class DeclaredExclusion(Rule):
 
     def call_problems(self, call) -> list[str]:
         if self.severity != self.severity_by_law:
-            return [f"the law's consequence makes this rule {self.severity_by_law}."]
+            severity = str(Severity(self.severity_by_law).label).lower()
+            return [_("the law's consequence makes this rule %(severity)s.")
+                    % {"severity": severity}]
         return []
 
 

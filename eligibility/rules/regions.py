@@ -137,10 +137,11 @@ class RegionCategoryRule(Rule):
         if self.not_known:
             return []  # not checked: no region is read
         if call.region_classification_id is None:
-            return ["this rule needs the call's region_classification."]
+            return [_("this rule needs the call's region_classification.")]
         present = set(call.region_classification.regions.values_list("category", flat=True))
         return [
-            f"the classification {call.region_classification.code} has no {category} region."
+            _("the classification %(classification)s has no %(category)s region.")
+            % {"classification": call.region_classification.code, "category": category}
             for category in self.options.get("categories") or ()
             if category not in present
         ]
